@@ -1,1 +1,55 @@
+"""SPT Match: the Flask application factory."""
 
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from spt import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: config, database, extensions, blueprints, error pages and CLI."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config_module.defaults(app.instance_path))
+    app.config.from_mapping(config_module.from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+    config_module.finalise(app.config)
+
+    from spt import db, errors, security
+    from spt.extensions import babel, csrf, limiter, login_manager, select_locale
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from spt.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from spt.views import admin, advisor, auth, candidate, employer, main
+
+    for module in (main, auth, candidate, employer, advisor, admin):
+        app.register_blueprint(module.bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_locale": str(get_locale() or "nl")}

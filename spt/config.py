@@ -1,0 +1,68 @@
+"""Configuration: defaults in code, overridden by SPT_* environment variables."""
+
+import os
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+
+
+class UnsafeConfigError(RuntimeError):
+    """Raised when a production configuration is unsafe to start with."""
+
+
+def defaults(instance_path: str) -> dict:
+    """Return the built-in configuration for an app with this instance folder."""
+    return {
+        "SPT_ENV": "development",
+        "SECRET_KEY": DEV_SECRET_KEY,
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "spt.sqlite"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_ENABLED": True,
+        "MAIL_URL": "",
+        "MAIL_SENDER": "SPT Match <noreply@spt-match.local>",
+        "BASE_URL": "http://127.0.0.1:5000",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ("nl", "en"),
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "LOGIN_RATE_LIMIT": "10 per minute",
+    }
+
+
+# Environment variable -> config key; every setting a deployment may need to change.
+ENVIRONMENT = {
+    "SPT_ENV": "SPT_ENV",
+    "SPT_SECRET_KEY": "SECRET_KEY",
+    "SPT_DATABASE_URL": "DATABASE_URL",
+    "SPT_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "SPT_MAIL_URL": "MAIL_URL",
+    "SPT_MAIL_SENDER": "MAIL_SENDER",
+    "SPT_BASE_URL": "BASE_URL",
+}
+
+
+def from_environment(environ=os.environ) -> dict:
+    """Return the config keys set through SPT_* environment variables."""
+    return {key: environ[name] for name, key in ENVIRONMENT.items() if environ.get(name)}
+
+
+def finalise(config) -> None:
+    """Derive production settings and refuse an unsafe production configuration."""
+    if config["SPT_ENV"] != "production":
+        return
+    if config["SECRET_KEY"] in ("", DEV_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
+        raise UnsafeConfigError(
+            "SPT_ENV=production needs SPT_SECRET_KEY: a random secret of at least 32 characters "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    config["SESSION_COOKIE_SECURE"] = True
+    config["REMEMBER_COOKIE_SECURE"] = True

@@ -1,0 +1,1 @@
+"""WTForms that check the shape of input; Dutch messages through Flask-Babel."""

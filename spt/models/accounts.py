@@ -1,0 +1,73 @@
+"""Users, employers and the outbound mail outbox."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from ._base import created_at, moment
+
+ROLES = ("candidate", "employer", "advisor", "admin")
+
+
+class User(SQLModel, table=True):
+    """Someone who can log in; the role decides what they may see."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=16, index=True)
+    active: bool = True
+    # Raised on logout and password change: sessions carrying an older value are refused.
+    session_version: int = 1
+    failed_logins: int = 0
+    locked_until: datetime | None = moment()
+    last_login_at: datetime | None = moment()
+    created_at: datetime = created_at()
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class Employer(SQLModel, table=True):
+    """An organisation that offers placements; unverified ones cannot publish."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", unique=True, index=True)
+    name: str = Field(max_length=200)
+    kvk_number: str | None = Field(default=None, max_length=8)
+    contact_name: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    pc4: str | None = Field(default=None, max_length=4)
+    theme: str | None = Field(default=None, max_length=20)
+    recognised_training_company: bool = False  # erkend leerbedrijf (SBB)
+    sbb_number: str | None = Field(default=None, max_length=20)
+    mentors: int = 0  # praktijkopleiders / werkbegeleiders
+    mentor_capacity: int = 1  # newcomers the mentors can guide at once, across all placements
+    verified_at: datetime | None = moment()
+    verified_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = created_at()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail as sent (SMTP) or kept for an admin to read (no SMTP configured)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(max_length=254, index=True)
+    subject: str = Field(max_length=200)
+    body: str
+    created_at: datetime = created_at()
+    sent_at: datetime | None = moment()
+    error: str | None = Field(default=None, max_length=500)

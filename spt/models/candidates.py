@@ -1,0 +1,74 @@
+"""Candidates, their skills and previous occupations."""
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from ._base import created_at, json_dict, json_list, moment
+
+LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4", "ad", "bachelor", "master")
+NT2_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+THEMES = ("bouw", "installatie", "energie", "mobiliteit", "ict")
+
+
+class Candidate(SQLModel, table=True):
+    """A person who wants technical work or training (zij-instromer, werkzoekende, werkende)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", unique=True, index=True)
+    first_name: str = Field(default="", max_length=100)
+    last_name: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    postcode: str = Field(default="", max_length=7)
+    pc4: str | None = Field(default=None, max_length=4, index=True)
+    birth_year: int | None = None
+    heard_via: str = Field(default="", max_length=100)
+    # Monitoring only (KPIs in aggregate); never an input to the matcher.
+    gender: str | None = Field(default=None, max_length=10)
+    nt2_speaker: bool | None = None
+    nt2_level: str | None = Field(default=None, max_length=2)
+    level: str | None = Field(default=None, max_length=10)
+    education_field: str = Field(default="", max_length=200)
+    foreign_diploma: str | None = Field(default=None, max_length=20)
+    certificates: list[str] = json_list()  # skill slugs of kind certificaat
+    driving_licences: list[str] = json_list()  # B, BE, C, CE ...
+    themes: list[str] = json_list()
+    kinds: list[str] = json_list()
+    hours_per_week: int | None = None
+    available_from: date | None = None
+    max_km: int | None = None
+    status: str = Field(default="aangemeld", max_length=30, index=True)
+    advisor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    advisor_notes: str = ""
+    intake_draft: dict = json_dict()
+    intake_completed_at: datetime | None = moment()
+    last_contact_at: datetime | None = moment()
+    created_at: datetime = created_at()
+    updated_at: datetime | None = moment()
+
+    @property
+    def number(self) -> str:
+        """The pseudonym shown to employers before consent."""
+        return f"K-{self.id:06d}"
+
+
+class CandidateSkill(SQLModel, table=True):
+    """A skill a candidate declared; free text that matched nothing is kept and flagged."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    skill_id: int | None = Field(default=None, foreign_key="skill.id", index=True)
+    free_text: str = Field(default="", max_length=200)
+    self_level: int = 2  # 1 basis, 2 goed, 3 expert
+    needs_review: bool = False
+
+
+class CandidateOccupation(SQLModel, table=True):
+    """A previous job of a candidate, normalised to an ESCO occupation where possible."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    occupation_id: int | None = Field(default=None, foreign_key="occupation.id")
+    free_text: str = Field(default="", max_length=200)
+    years: int = 0

@@ -1,0 +1,47 @@
+"""Placements that employers offer and the skills they ask for."""
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from ._base import created_at, moment
+
+PLACEMENT_KINDS = ("vacature", "wep", "bbl", "stage", "proefplaatsing")
+PLACEMENT_STATUSES = ("concept", "open", "gepauzeerd", "gesloten")
+INSTRUMENTS = ("geen", "loonkostensubsidie", "proefplaatsing", "jobcoach")
+
+
+class Placement(SQLModel, table=True):
+    """Something a candidate can be matched to: vacature, WEP, BBL, stage or proefplaatsing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    kind: str = Field(max_length=20, index=True)
+    title: str = Field(max_length=200)
+    occupation_id: int | None = Field(default=None, foreign_key="occupation.id")
+    description: str = ""  # "een dag uit het leven"
+    level: str | None = Field(default=None, max_length=10)
+    crebo: str | None = Field(default=None, max_length=5)
+    theme: str | None = Field(default=None, max_length=20)
+    pc4: str = Field(max_length=4, index=True)
+    hours_per_week: int
+    start_date: date | None = None
+    duration_weeks: int | None = None
+    seats: int = 1
+    min_nt2: str | None = Field(default=None, max_length=2)
+    requires_driving_licence: bool = False
+    requires_vca: bool = False
+    training_offered: bool = False
+    instrument: str = Field(default="geen", max_length=30)
+    meeloopdag: bool = False
+    status: str = Field(default="concept", max_length=20, index=True)
+    created_at: datetime = created_at()
+    updated_at: datetime | None = moment()
+
+
+class PlacementSkill(SQLModel, table=True):
+    """A skill a placement requires (essential) or would like (optional)."""
+
+    placement_id: int = Field(foreign_key="placement.id", primary_key=True)
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True, index=True)
+    relation: str = Field(max_length=10)  # essential | optional

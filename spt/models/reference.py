@@ -1,0 +1,101 @@
+"""Reference data: occupations, skills, LLO modules and career paths."""
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ._base import json_list, moment
+
+
+class Occupation(SQLModel, table=True):
+    """An ESCO occupation with its Dutch labels."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uri: str = Field(max_length=200, unique=True, index=True)
+    isco_group: str = Field(default="", max_length=4, index=True)
+    code: str = Field(default="", max_length=40)
+    preferred_label: str = Field(max_length=300)
+    alt_labels: list[str] = json_list()
+    retired_at: datetime | None = moment()
+
+
+class Skill(SQLModel, table=True):
+    """A skill, knowledge item or certificate of the curated techniek list."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True, index=True)
+    label: str = Field(max_length=200)
+    kind: str = Field(default="vaardigheid", max_length=20)
+    themes: list[str] = json_list()
+    synonyms: list[str] = json_list()
+    esco_uris: list[str] = json_list()
+    retired_at: datetime | None = moment()
+
+
+class SkillOccupation(SQLModel, table=True):
+    """Where a skill is essential or optional for an occupation."""
+
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True)
+    occupation_id: int = Field(foreign_key="occupation.id", primary_key=True, index=True)
+    relation: str = Field(max_length=10)
+
+
+class Module(SQLModel, table=True):
+    """An LLO module (training) and what it yields."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True, index=True)
+    title: str = Field(max_length=200)
+    provider: str = Field(max_length=200)
+    credential: str = Field(max_length=40)
+    civil_value: str = Field(max_length=40)
+    level: str | None = Field(default=None, max_length=10)
+    weeks: int
+    hours_per_week: int
+    cost_eur: int = 0
+    location: str = Field(default="", max_length=100)
+    online: bool = False
+    start_moments: list[str] = json_list()
+    min_nt2: str | None = Field(default=None, max_length=2)
+    min_level: str | None = Field(default=None, max_length=10)
+    themes: list[str] = json_list()
+    status: str = Field(default="actief", max_length=20)
+    description: str = ""
+    retired_at: datetime | None = moment()
+
+
+class ModuleSkill(SQLModel, table=True):
+    """A skill that a module teaches."""
+
+    module_id: int = Field(foreign_key="module.id", primary_key=True)
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True, index=True)
+
+
+class CareerPath(SQLModel, table=True):
+    """A loopbaanpad: a route to a target occupation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True, index=True)
+    title: str = Field(max_length=200)
+    theme: str = Field(max_length=20)
+    description: str = ""
+    levels: list[str] = json_list()
+    entry_profiles: list[str] = json_list()
+    target_occupation_uris: list[str] = json_list()
+    required_skill_slugs: list[str] = json_list()
+    retired_at: datetime | None = moment()
+
+
+class CareerPathStep(SQLModel, table=True):
+    """One ordered step of a career path."""
+
+    __table_args__ = (UniqueConstraint("career_path_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    career_path_id: int = Field(foreign_key="careerpath.id", index=True)
+    position: int
+    kind: str = Field(max_length=20)  # orientation | module | placement | job
+    title: str = Field(max_length=200)
+    module_id: int | None = Field(default=None, foreign_key="module.id")
+    placement_kinds: list[str] = json_list()

@@ -1,0 +1,1 @@
+"""Use cases and rules; write services end with exactly one commit."""

@@ -1,0 +1,36 @@
+"""Public pages: home and language choice."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from spt.views.auth import home_for
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """The front door: what SPT Match is and where to start."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    return render_template("main/index.html")
+
+
+@bp.get("/taal/<lang>")
+def set_language(lang: str):
+    """Switch the interface language and go back to the same page."""
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = lang
+    target = request.args.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//")
+                    else url_for("main.index"))
