@@ -1,1 +1,81 @@
+"""SPT Match's matcher: pure Python (numpy, scipy, scikit-learn, rapidfuzz), no Flask, no database.
 
+Inputs and outputs are frozen dataclasses; knobs are keyword-only; order is deterministic (score
+descending, ties in input order); explanations are structured codes that templates phrase.
+"""
+
+from .assign import assign, greedy_assign
+from .gaps import missing_essential, plan_for_placement, plan_modules
+from .geo import haversine_km
+from .paths import recommend_paths
+from .rank import PlacementIndex, rank, rank_candidates, top_k_pairs
+from .reference import ReferenceData, SkillKnowledge, load_reference
+from .scoring import DEFAULT_WEIGHTS, EXCLUSION_CODES, score_pair
+from .taxonomy import Concept, Suggestion, Taxonomy
+from .types import (
+    KINDS,
+    LEVELS,
+    NT2_LEVELS,
+    THEMES,
+    AssignedPair,
+    Assignment,
+    CandidateProfile,
+    CapacityUse,
+    CareerPath,
+    Explanation,
+    Factor,
+    MatchResult,
+    Module,
+    ModulePlan,
+    PathRecommendation,
+    PathStep,
+    PlacementProfile,
+    ScoredPair,
+    SkillMatch,
+    Unassigned,
+    Weights,
+)
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "EXCLUSION_CODES",
+    "KINDS",
+    "LEVELS",
+    "NT2_LEVELS",
+    "THEMES",
+    "AssignedPair",
+    "Assignment",
+    "CandidateProfile",
+    "CapacityUse",
+    "CareerPath",
+    "Concept",
+    "Explanation",
+    "Factor",
+    "MatchResult",
+    "Module",
+    "ModulePlan",
+    "PathRecommendation",
+    "PathStep",
+    "PlacementIndex",
+    "PlacementProfile",
+    "ReferenceData",
+    "ScoredPair",
+    "SkillKnowledge",
+    "SkillMatch",
+    "Suggestion",
+    "Taxonomy",
+    "Unassigned",
+    "Weights",
+    "assign",
+    "greedy_assign",
+    "haversine_km",
+    "load_reference",
+    "missing_essential",
+    "plan_for_placement",
+    "plan_modules",
+    "rank",
+    "rank_candidates",
+    "recommend_paths",
+    "score_pair",
+    "top_k_pairs",
+]

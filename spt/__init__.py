@@ -41,9 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from spt.views import admin, advisor, auth, candidate, employer, main
+    from spt.views import admin, advisor, auth, candidate, catalogue, employer, main
 
-    for module in (main, auth, candidate, employer, advisor, admin):
+    for module in (main, auth, candidate, employer, advisor, admin, catalogue):
         app.register_blueprint(module.bp)
 
 

@@ -70,6 +70,32 @@ def create_user(email, role, password):
     click.echo(f"Account {user.email} ({user.role}) aangemaakt.")
 
 
+def _print_summaries(summaries) -> None:
+    for summary in summaries:
+        click.echo(f"{summary.name}: {summary.added} toegevoegd, {summary.updated} bijgewerkt, "
+                   f"{summary.unchanged} ongewijzigd")
+
+
+@click.command("import-esco")
+@with_appcontext
+def import_esco():
+    """Load the ESCO occupations in Dutch (idempotent)."""
+    from spt.db import get_db
+    from spt.services import reference
+
+    _print_summaries([reference.import_esco(get_db())])
+
+
+@click.command("load-reference")
+@with_appcontext
+def load_reference():
+    """Load all reference data: ESCO, skills, modules, career paths (idempotent)."""
+    from spt.db import get_db
+    from spt.services import reference
+
+    _print_summaries(reference.load_all(get_db()))
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
@@ -92,7 +118,7 @@ def demo_command(host, port):
     from spt.services import demo, reference
 
     migrate.upgrade(get_engine())
-    reference.load_all(get_db())
+    _print_summaries(reference.load_all(get_db()))
     summary = demo.seed(get_db())
     click.echo(demo.describe(summary))
     click.echo(f"\nSPT Match draait op http://{host}:{port}/  (stoppen: Ctrl+C)")
@@ -111,5 +137,6 @@ def send_mail():
 
 def register_commands(app) -> None:
     """Attach the commands to the app (also reachable through `flask --app spt`)."""
-    for command in (db_group, create_user, seed_demo, demo_command, send_mail):
+    for command in (db_group, create_user, import_esco, load_reference, seed_demo, demo_command,
+                    send_mail):
         app.cli.add_command(command)

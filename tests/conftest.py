@@ -25,7 +25,7 @@ def _prepare(url: str) -> None:
         from spt.db import get_db
         from spt.services import reference
 
-        reference.import_esco(get_db())  # TEMP
+        reference.load_all(get_db())
     app.extensions["spt_engine"].dispose()
     engine.dispose()
 

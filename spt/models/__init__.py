@@ -10,8 +10,9 @@ from .candidates import (
     Candidate,
     CandidateOccupation,
     CandidateSkill,
+    IntakeDraft,
 )
-from .matches import AuditEvent, Consent, Match, StatusChange
+from .matches import AuditEvent, Consent, Match, MatchRound, StatusChange
 from .placements import INSTRUMENTS, PLACEMENT_KINDS, PLACEMENT_STATUSES, Placement, PlacementSkill
 from .reference import (
     CareerPath,
@@ -26,9 +27,33 @@ from .reference import (
 metadata = SQLModel.metadata
 
 __all__ = [
-    "INSTRUMENTS", "LEVELS", "NT2_LEVELS", "PLACEMENT_KINDS", "PLACEMENT_STATUSES", "ROLES",
-    "THEMES", "AuditEvent", "Candidate", "CandidateOccupation", "CandidateSkill", "CareerPath",
-    "CareerPathStep", "Consent", "Employer", "Match", "Module", "ModuleSkill", "Occupation",
-    "OutboxMessage", "Placement", "PlacementSkill", "Skill", "SkillOccupation", "StatusChange",
-    "User", "metadata",
+    "AuditEvent",
+    "Candidate",
+    "CandidateOccupation",
+    "CandidateSkill",
+    "CareerPath",
+    "CareerPathStep",
+    "Consent",
+    "Employer",
+    "INSTRUMENTS",
+    "IntakeDraft",
+    "LEVELS",
+    "Match",
+    "MatchRound",
+    "Module",
+    "ModuleSkill",
+    "NT2_LEVELS",
+    "Occupation",
+    "OutboxMessage",
+    "PLACEMENT_KINDS",
+    "PLACEMENT_STATUSES",
+    "Placement",
+    "PlacementSkill",
+    "ROLES",
+    "Skill",
+    "SkillOccupation",
+    "StatusChange",
+    "THEMES",
+    "User",
+    "metadata",
 ]

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from ._base import created_at, moment
+from ._base import created_at, json_dict, moment
 
 ROLES = ("candidate", "employer", "advisor", "admin")
 
@@ -22,6 +22,10 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: datetime | None = moment()
     last_login_at: datetime | None = moment()
+    # Which optional mails the user wants; absent keys mean yes.
+    mail_preferences: dict = json_dict()
+    # TOTP secret for advisors and admins (multi-factor login).
+    totp_secret: str | None = Field(default=None, max_length=64)
     created_at: datetime = created_at()
 
     # Flask-Login protocol

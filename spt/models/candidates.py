@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from ._base import created_at, json_dict, json_list, moment
+from ._base import created_at, json_dict, json_list, moment, utcnow
 
 LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4", "ad", "bachelor", "master")
 NT2_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -41,7 +41,6 @@ class Candidate(SQLModel, table=True):
     status: str = Field(default="aangemeld", max_length=30, index=True)
     advisor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     advisor_notes: str = ""
-    intake_draft: dict = json_dict()
     intake_completed_at: datetime | None = moment()
     last_contact_at: datetime | None = moment()
     created_at: datetime = created_at()
@@ -51,6 +50,17 @@ class Candidate(SQLModel, table=True):
     def number(self) -> str:
         """The pseudonym shown to employers before consent."""
         return f"K-{self.id:06d}"
+
+
+class IntakeDraft(SQLModel, table=True):
+    """An unfinished intake, per account or per anonymous browser session (random token)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True, index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", unique=True)
+    data: dict = json_dict()
+    step: int = 1  # the furthest step reached
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class CandidateSkill(SQLModel, table=True):

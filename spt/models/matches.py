@@ -1,6 +1,6 @@
 """Matches, status history, consents and audit events."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -18,14 +18,35 @@ class Match(SQLModel, table=True):
     placement_id: int = Field(foreign_key="placement.id", index=True)
     score: float = 0.0
     explanation: dict = json_dict()
-    status: str = Field(default="matchvoorstel", max_length=30, index=True)
+    status: str = Field(default="berekend", max_length=30, index=True)
     # Optimistic locking: a change names the version it saw; services refuse stale ones (409).
     version: int = Field(default=1)
     proposed_by_id: int | None = Field(default=None, foreign_key="user.id")
     override_reason: str | None = None
+    proposed_at: datetime | None = moment()
+    employer_decision: str | None = Field(default=None, max_length=20)  # accepted | declined
+    decline_reason: str | None = Field(default=None, max_length=40)
+    decline_note: str = ""
+    meeting_on: date | None = None  # kennismaking
+    outcome: str | None = Field(default=None, max_length=30)
+    contract_kind: str | None = Field(default=None, max_length=40)
+    outcome_reason: str = ""
     created_at: datetime = created_at()
     updated_at: datetime | None = moment()
 
+
+
+class MatchRound(SQLModel, table=True):
+    """A capacity-aware match round: its choices, progress and proposed pairs."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    params: dict = json_dict()
+    status: str = Field(default="wachtend", max_length=20)  # wachtend | bezig | klaar | fout
+    progress: int = 0  # percent
+    result: dict = json_dict()
+    created_at: datetime = created_at()
+    finished_at: datetime | None = moment()
 
 
 class StatusChange(SQLModel, table=True):

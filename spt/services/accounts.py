@@ -41,6 +41,14 @@ def _new_user(db: Session, *, email: str, password: str, role: str) -> User:
     return user
 
 
+def new_candidate_user(db: Session, *, email: str, password: str) -> User:
+    """Create a candidate account inside the caller's transaction (the caller commits)."""
+    user = _new_user(db, email=email, password=password, role="candidate")
+    audit.record(db, actor_id=user.id, action="account.registered", subject_type="user",
+                 subject_id=user.id, detail={"role": "candidate"})
+    return user
+
+
 def register_candidate(db: Session, *, email: str, password: str) -> User:
     """Create a candidate account with an empty candidate profile."""
     user = _new_user(db, email=email, password=password, role="candidate")

@@ -80,8 +80,8 @@ def load_skills(db: Session) -> LoadSummary:
 
 
 def _link_skill_occupations(db: Session) -> None:
-    skill_ids = dict(db.exec(select(Skill.slug, Skill.id)))
-    occupation_ids = dict(db.exec(select(Occupation.uri, Occupation.id)))
+    skill_ids = dict(db.exec(select(Skill.slug, Skill.id)).all())
+    occupation_ids = dict(db.exec(select(Occupation.uri, Occupation.id)).all())
     linked = set(db.exec(select(SkillOccupation.skill_id, SkillOccupation.occupation_id)))
     for row in _rows("skill_occupations.csv"):
         key = (skill_ids.get(row["skill_id"]), occupation_ids.get(row["occupation_uri"]))
@@ -103,7 +103,7 @@ MODULE_FIELDS = ("title", "provider", "credential", "civil_value", "level", "wee
 def load_modules(db: Session) -> LoadSummary:
     """Add the catalogue's modules that are missing, with the skills they teach."""
     existing = set(db.exec(select(Module.slug)))
-    skill_ids = dict(db.exec(select(Skill.slug, Skill.id)))
+    skill_ids = dict(db.exec(select(Skill.slug, Skill.id)).all())
     added = 0
     for entry in _yaml("modules.yaml"):
         if entry["id"] in existing:
@@ -124,7 +124,7 @@ def load_modules(db: Session) -> LoadSummary:
 def load_career_paths(db: Session) -> LoadSummary:
     """Add the career paths that are missing, with their ordered steps."""
     existing = set(db.exec(select(CareerPath.slug)))
-    module_ids = dict(db.exec(select(Module.slug, Module.id)))
+    module_ids = dict(db.exec(select(Module.slug, Module.id)).all())
     added = 0
     for entry in _yaml("career_paths.yaml"):
         if entry["id"] in existing:
@@ -149,4 +149,8 @@ def load_career_paths(db: Session) -> LoadSummary:
 
 def load_all(db: Session) -> list[LoadSummary]:
     """Load every kind of reference data in dependency order (idempotent)."""
-    return [import_esco(db), load_skills(db), load_modules(db), load_career_paths(db)]
+    from spt.services import matchmaking
+
+    summaries = [import_esco(db), load_skills(db), load_modules(db), load_career_paths(db)]
+    matchmaking.invalidate()
+    return summaries

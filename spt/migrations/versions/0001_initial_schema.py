@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 02:29:08.464216
+Create Date: 2026-11-29 02:33:29.519596
 """
 
 import sqlalchemy as sa
@@ -123,6 +123,8 @@ def upgrade() -> None:
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('mail_preferences', sa.JSON(), nullable=False),
+    sa.Column('totp_secret', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -157,7 +159,6 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('advisor_id', sa.Integer(), nullable=True),
     sa.Column('advisor_notes', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('intake_draft', sa.JSON(), nullable=False),
     sa.Column('intake_completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_contact_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -211,6 +212,32 @@ def upgrade() -> None:
     with op.batch_alter_table('employer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_employer_user_id'), ['user_id'], unique=True)
 
+    op.create_table('intakedraft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('step', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('user_id')
+    )
+    with op.batch_alter_table('intakedraft', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_intakedraft_token'), ['token'], unique=True)
+
+    op.create_table('matchround',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('moduleskill',
     sa.Column('module_id', sa.Integer(), nullable=False),
     sa.Column('skill_id', sa.Integer(), nullable=False),
@@ -337,6 +364,14 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('proposed_by_id', sa.Integer(), nullable=True),
     sa.Column('override_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('proposed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('employer_decision', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('decline_reason', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('decline_note', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('meeting_on', sa.Date(), nullable=True),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
+    sa.Column('contract_kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('outcome_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['candidate_id'], ['candidate.id'], ),
@@ -410,6 +445,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_moduleskill_skill_id'))
 
     op.drop_table('moduleskill')
+    op.drop_table('matchround')
+    with op.batch_alter_table('intakedraft', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_intakedraft_token'))
+
+    op.drop_table('intakedraft')
     with op.batch_alter_table('employer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_employer_user_id'))
 

@@ -1,0 +1,272 @@
+"""Evaluate the matcher on JSONL cases: `python -m matching.evaluate FILE.jsonl [...]`.
+
+The case format is described in the project's eval README; metrics go to stdout as one JSON object
+on the last line. Reference data comes from the shipped `spt/data` directory (found without
+importing `spt`) or from `--data DIR`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import sys
+from collections.abc import Sequence
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from .geo import haversine_km
+from .rank import rank
+from .reference import ReferenceData, load_reference
+from .taxonomy import Taxonomy
+from .types import CandidateProfile, PlacementProfile, nt2_rank
+
+__all__ = ["Evaluator", "default_data_dir", "evaluate_files", "main"]
+
+
+def default_data_dir() -> Path:
+    """The `data` directory of the installed `spt` package, located without executing it."""
+    spec = importlib.util.find_spec("spt")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("package spt not found; pass --data DIR")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _dcg(gains: Sequence[float]) -> float:
+    """Discounted cumulative gain with exponential gains."""
+    return sum((2.0**g - 1.0) / math.log2(i + 2) for i, g in enumerate(gains))
+
+
+def _day(value) -> date | None:
+    """ISO date or None."""
+    return date.fromisoformat(value) if value else None
+
+
+class Evaluator:
+    """Runs cases against one data directory; taxonomies are built on first use."""
+
+    def __init__(self, data_dir: str | Path):
+        self.reference: ReferenceData = load_reference(data_dir)
+
+    @cached_property
+    def occupations(self) -> Taxonomy:
+        """Occupation taxonomy over the ESCO occupations."""
+        return Taxonomy.build(self.reference.occupations, kind="occupation")
+
+    @cached_property
+    def skills(self) -> Taxonomy | None:
+        """Skill taxonomy over the curated skills (None when skills.csv is absent)."""
+        if not self.reference.skills:
+            return None
+        return Taxonomy.build(self.reference.skills, kind="skill")
+
+    def skill_id(self, text: str) -> str:
+        """Normalised skill id; unmatched text keeps a folded form so equal texts still match."""
+        best = self.skills.best(text) if self.skills is not None else None
+        return best.concept_id if best else "text:" + " ".join(text.casefold().split())
+
+    def occupation_id(self, text: str | None) -> str | None:
+        """ESCO URI for a title, or None."""
+        best = self.occupations.best(text) if text else None
+        return best.concept_id if best else None
+
+    def coords(self, pc4) -> tuple[float | None, float | None]:
+        """Centroid of a PC4 code, (None, None) when unknown."""
+        return self.reference.pc4.get(str(pc4 or "").strip()[:4], (None, None))
+
+    def candidate(self, raw: dict) -> CandidateProfile:
+        """Candidate profile from a case's candidate object."""
+        lat, lon = self.coords(raw.get("pc4"))
+        skills = [self.skill_id(s) for s in raw.get("skills", [])]
+        kinds = self.reference.skill_kinds
+        return CandidateProfile(
+            key="candidate",
+            lat=lat,
+            lon=lon,
+            max_km=raw.get("max_km"),
+            hours_per_week=raw.get("hours_per_week"),
+            available_from=_day(raw.get("available_from")),
+            driving_licence=bool(raw.get("driving_licence", False)),
+            certificates=frozenset(s for s in skills if kinds.get(s) == "certificaat"),
+            nt2=raw.get("nt2"),
+            level=raw.get("level"),
+            skills=skills,
+            occupations=tuple(o for o in map(self.occupation_id, raw.get("occupations", [])) if o),
+            themes=frozenset(raw.get("themes", [])),
+            kinds=frozenset(raw.get("kinds", [])),
+        )
+
+    def placement(self, raw: dict) -> PlacementProfile:
+        """Placement profile from a case's placement object."""
+        lat, lon = self.coords(raw.get("pc4"))
+        return PlacementProfile(
+            key=str(raw["id"]),
+            kind=raw.get("kind", "vacature"),
+            occupation=self.occupation_id(raw.get("title")),
+            lat=lat,
+            lon=lon,
+            hours_per_week=raw.get("hours_per_week"),
+            start=_day(raw.get("start")),
+            level=raw.get("level"),
+            min_nt2=raw.get("min_nt2"),
+            requires_driving_licence=bool(raw.get("requires_driving_licence", False)),
+            requires_vca=bool(raw.get("requires_vca", False)),
+            theme=raw.get("theme"),
+            seats=int(raw.get("seats", 1)),
+            essential_skills=tuple(self.skill_id(s) for s in raw.get("essential_skills", [])),
+            optional_skills=tuple(self.skill_id(s) for s in raw.get("optional_skills", [])),
+        )
+
+    def violates(self, cand: dict, plc: dict) -> bool:
+        """Whether a placement breaks a hard constraint of the case, judged from the raw case."""
+        (clat, clon), (plat, plon) = self.coords(cand.get("pc4")), self.coords(plc.get("pc4"))
+        far = (
+            None not in (clat, plat, cand.get("max_km"))
+            and haversine_km(clat, clon, plat, plon) > cand["max_km"]
+        )
+        nt2 = (
+            bool(plc.get("min_nt2"))
+            and cand.get("nt2") is not None
+            and (nt2_rank(cand["nt2"]) < nt2_rank(plc["min_nt2"]))
+        )
+        licence = bool(plc.get("requires_driving_licence")) and not cand.get("driving_licence")
+        start, available = _day(plc.get("start")), _day(cand.get("available_from"))
+        early = bool(start and available and start < available)
+        return bool(far or nt2 or licence or early)
+
+    def rank_case(self, case: dict) -> dict:
+        """ndcg@5, reciprocal rank and hard violations of one rank case."""
+        raw = {str(p["id"]): p for p in case["placements"]}
+        ranked = rank(
+            self.candidate(case["candidate"]),
+            [self.placement(p) for p in case["placements"]],
+            knowledge=self.reference.knowledge,
+            explain=False,
+        )
+        order = [r.placement_key for r in ranked]
+        grades = {str(k): float(v) for k, v in case.get("relevance", {}).items()}
+        ideal = _dcg(sorted(grades.values(), reverse=True)[:5])
+        ndcg = _dcg([grades.get(k, 0.0) for k in order[:5]]) / ideal if ideal > 0 else None
+        good = [i for i, k in enumerate(order) if grades.get(k, 0.0) >= 2]
+        has_good = any(g >= 2 for g in grades.values())
+        rr = (1.0 / (good[0] + 1) if good else 0.0) if has_good else None
+        violations = sum(self.violates(case["candidate"], raw[k]) for k in order[:5])
+        return {
+            "id": case.get("id"),
+            "order": order,
+            "ndcg@5": ndcg,
+            "rr": rr,
+            "hard_violations": violations,
+        }
+
+    def normalise_case(self, case: dict, taxonomy: Taxonomy | None) -> dict:
+        """Rank of the first accepted concept among the suggestions (None when absent)."""
+        if taxonomy is None:
+            raise ValueError("no skills reference data to normalise against")
+        ids = [s.concept_id for s in taxonomy.suggest(case["query"], limit=10)]
+        accept = set(case["accept"])
+        hit = next((i for i, c in enumerate(ids) if c in accept), None)
+        return {"query": case["query"], "hit": hit, "top": ids[:1]}
+
+
+def _summarise(results: dict[str, list[dict]]) -> dict:
+    """Aggregate per-case results into the metrics object."""
+    out: dict = {}
+    for task in ("normalise_occupation", "normalise_skill"):
+        rows = results.get(task, [])
+        if rows:
+            n = len(rows)
+            out[task] = {
+                "n": n,
+                "top1": round(sum(r["hit"] == 0 for r in rows) / n, 4),
+                "mrr@10": round(
+                    sum(1 / (r["hit"] + 1) for r in rows if r["hit"] is not None) / n, 4
+                ),
+                "recall@5": round(sum(r["hit"] is not None and r["hit"] < 5 for r in rows) / n, 4),
+            }
+    rows = results.get("rank", [])
+    if rows:
+        ndcg = [r["ndcg@5"] for r in rows if r["ndcg@5"] is not None]
+        rr = [r["rr"] for r in rows if r["rr"] is not None]
+        out["rank"] = {
+            "n": len(rows),
+            "ndcg@5": round(sum(ndcg) / len(ndcg), 4) if ndcg else None,
+            "mrr": round(sum(rr) / len(rr), 4) if rr else None,
+            "hard_violations": sum(r["hard_violations"] for r in rows),
+        }
+    return out
+
+
+def evaluate_files(
+    paths: Sequence[str | Path], *, data_dir: str | Path | None = None, details: list | None = None
+) -> dict:
+    """Run every case in the files and return the metrics object.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        JSONL files of cases.
+    data_dir : path, optional
+        Reference data directory; defaults to the shipped `spt/data`.
+    details : list, optional
+        When given, per-case results are appended to it.
+
+    Returns
+    -------
+    dict
+        Metrics per task, plus `errors` (file, line, error) when a case could not be run.
+    """
+    evaluator = Evaluator(data_dir or default_data_dir())
+    results: dict[str, list[dict]] = {}
+    errors = []
+    for path in paths:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append({"file": str(path), "line": 0, "error": repr(exc)[:200]})
+            continue
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                case = json.loads(line)
+                task = case["task"]
+                if task == "rank":
+                    row = evaluator.rank_case(case)
+                elif task == "normalise_occupation":
+                    row = evaluator.normalise_case(case, evaluator.occupations)
+                elif task == "normalise_skill":
+                    row = evaluator.normalise_case(case, evaluator.skills)
+                else:
+                    raise ValueError(f"unknown task {task!r}")
+            except Exception as exc:  # a bad case is reported, never fatal
+                errors.append({"file": str(path), "line": number, "error": repr(exc)[:200]})
+                continue
+            results.setdefault(task, []).append(row)
+            if details is not None:
+                details.append({"task": task, **row})
+    metrics = _summarise(results)
+    if errors:
+        metrics["errors"] = errors
+    return metrics
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m matching.evaluate", description=__doc__)
+    parser.add_argument("files", nargs="+", help="JSONL case files")
+    parser.add_argument("--data", help="reference data directory (default: spt/data)")
+    parser.add_argument("--details", action="store_true", help="print one line per case first")
+    args = parser.parse_args(argv)
+    details: list | None = [] if args.details else None
+    metrics = evaluate_files(args.files, data_dir=args.data, details=details)
+    for row in details or ():
+        print(json.dumps(row, ensure_ascii=False))
+    print(json.dumps(metrics, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""Reference data: what occupations need (transferable skills) and loaders for the shipped CSVs."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .taxonomy import Concept
+
+__all__ = [
+    "ReferenceData",
+    "SkillKnowledge",
+    "load_isco_groups",
+    "load_occupations",
+    "load_pc4",
+    "load_reference",
+    "load_skill_links",
+    "load_skills",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillKnowledge:
+    """Occupation -> skills it needs and occupation -> ISCO group; built once, reused.
+
+    Skills of a candidate's previous occupations count as inferred (weaker) skills.
+    """
+
+    essential: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    optional: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    groups: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_links(
+        cls,
+        links: Iterable[tuple[str, str, str]],
+        *,
+        groups: Mapping[str, str] | None = None,
+    ) -> SkillKnowledge:
+        """Build from (skill_id, occupation_uri, relation) links and occupation -> ISCO group.
+
+        Parameters
+        ----------
+        links : iterable of (skill_id, occupation_uri, relation)
+            `relation` is ``"essential"`` or ``"optional"``; other values are ignored.
+        groups : mapping, optional
+            Occupation URI -> ISCO-08 group code (4 digits).
+
+        Returns
+        -------
+        SkillKnowledge
+        """
+        ess: dict[str, dict[str, None]] = {}
+        opt: dict[str, dict[str, None]] = {}
+        for skill, occupation, relation in links:
+            target = ess if relation == "essential" else opt if relation == "optional" else None
+            if target is not None:
+                target.setdefault(occupation, {})[skill] = None
+        return cls(
+            essential={k: tuple(v) for k, v in ess.items()},
+            optional={k: tuple(s for s in v if s not in ess.get(k, {})) for k, v in opt.items()},
+            groups=dict(groups or {}),
+        )
+
+    def group_of(self, occupation: str | None) -> str | None:
+        """ISCO group of an occupation URI, or None."""
+        return self.groups.get(occupation) if occupation else None
+
+    def inferred(
+        self, occupations: Iterable[str], *, essential_credit: float, optional_credit: float
+    ) -> dict[str, tuple[float, str]]:
+        """Skill id -> (credit, occupation it came from), the strongest credit per skill."""
+        out: dict[str, tuple[float, str]] = {}
+        for occupation in occupations:
+            for credit, skills in (
+                (essential_credit, self.essential.get(occupation, ())),
+                (optional_credit, self.optional.get(occupation, ())),
+            ):
+                for skill in skills:
+                    if skill not in out or out[skill][0] < credit:
+                        out[skill] = (credit, occupation)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceData:
+    """Everything loaded from a data directory; missing files give empty parts."""
+
+    occupations: tuple[Concept, ...]
+    isco_groups: Mapping[str, str]
+    skills: tuple[Concept, ...]
+    skill_kinds: Mapping[str, str]
+    knowledge: SkillKnowledge
+    pc4: Mapping[str, tuple[float, float]]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV file (plain or .gz) as dicts; empty when the file is missing."""
+    if not path.exists():
+        return []
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def _multi(cell: str | None) -> tuple[str, ...]:
+    """Split a `|`-separated cell, dropping blanks."""
+    return tuple(v.strip() for v in (cell or "").split("|") if v.strip())
+
+
+def load_occupations(data_dir: str | Path) -> tuple[Concept, ...]:
+    """ESCO occupations as taxonomy concepts (group = ISCO group)."""
+    return tuple(
+        Concept(
+            id=r["uri"],
+            label=r["preferred_label"],
+            alt_labels=_multi(r.get("alt_labels")),
+            group=r.get("isco_group") or "",
+        )
+        for r in _rows(Path(data_dir) / "esco" / "occupations_nl.csv")
+    )
+
+
+def load_isco_groups(data_dir: str | Path) -> dict[str, str]:
+    """ISCO-08 code -> Dutch label."""
+    return {r["code"]: r["label"] for r in _rows(Path(data_dir) / "esco" / "isco_groups_nl.csv")}
+
+
+def load_skills(data_dir: str | Path) -> tuple[Concept, ...]:
+    """Curated skills as concepts (synonyms as alternative labels, group = kind)."""
+    return tuple(
+        Concept(
+            id=r["id"],
+            label=r["label"],
+            alt_labels=_multi(r.get("synonyms")),
+            group=r.get("kind") or "",
+        )
+        for r in _rows(Path(data_dir) / "skills.csv")
+    )
+
+
+def load_skill_links(data_dir: str | Path) -> list[tuple[str, str, str]]:
+    """(skill_id, occupation_uri, relation) rows of skill_occupations.csv."""
+    return [
+        (r["skill_id"], r["occupation_uri"], r["relation"])
+        for r in _rows(Path(data_dir) / "skill_occupations.csv")
+    ]
+
+
+def load_pc4(data_dir: str | Path) -> dict[str, tuple[float, float]]:
+    """PC4 postcode -> (lat, lon) centroid; rows with bad coordinates are skipped."""
+    out: dict[str, tuple[float, float]] = {}
+    for r in _rows(Path(data_dir) / "pc4.csv"):
+        try:
+            out[r["pc4"].strip()] = (float(r["lat"]), float(r["lon"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def load_reference(data_dir: str | Path) -> ReferenceData:
+    """Load occupations, ISCO groups, skills, skill-occupation links and PC4 centroids.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        A directory laid out like ``spt/data`` (CSV or gzip only).
+
+    Returns
+    -------
+    ReferenceData
+        Parts whose file is missing are empty.
+    """
+    occupations = load_occupations(data_dir)
+    skills = load_skills(data_dir)
+    groups = {c.id: c.group for c in occupations if c.group}
+    return ReferenceData(
+        occupations=occupations,
+        isco_groups=load_isco_groups(data_dir),
+        skills=skills,
+        skill_kinds={c.id: c.group for c in skills},
+        knowledge=SkillKnowledge.from_links(load_skill_links(data_dir), groups=groups),
+        pc4=load_pc4(data_dir),
+    )

@@ -1,0 +1,123 @@
+"""Realistic Dutch demo data (`spt seed-demo`), loaded idempotently from spt/data/demo.yaml."""
+
+from dataclasses import dataclass
+
+import yaml
+from sqlmodel import Session, select
+
+from spt.models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    Employer,
+    Occupation,
+    Placement,
+    PlacementSkill,
+    Skill,
+    User,
+)
+from spt.models._base import utcnow
+from spt.services import postcodes
+from spt.services.passwords import hash_password
+from spt.services.reference import data_file
+
+PLACEMENT_FIELDS = ("kind", "title", "level", "crebo", "pc4", "hours_per_week", "duration_weeks",
+                    "seats", "min_nt2", "requires_driving_licence", "requires_vca",
+                    "training_offered", "instrument", "meeloopdag", "theme", "description")
+CANDIDATE_FIELDS = ("first_name", "last_name", "gender", "nt2_speaker", "birth_year", "phone",
+                    "nt2_level", "level", "max_km", "hours_per_week", "available_from",
+                    "driving_licences", "certificates", "themes", "kinds", "status")
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What the demo seed created this time, and the logins to print."""
+
+    created_users: int
+    logins: tuple[tuple[str, str], ...]
+    password: str
+
+
+def _spec() -> dict:
+    return yaml.safe_load(data_file("demo.yaml").read_text("utf-8"))
+
+
+def seed(db: Session) -> DemoSummary:
+    """Create the demo accounts, employers, placements and candidates that are missing."""
+    spec = _spec()
+    password_hash = hash_password(spec["password"])
+    existing = set(db.exec(select(User.email)))
+    skills = dict(db.exec(select(Skill.slug, Skill.id)).all())
+    occupations = dict(db.exec(select(Occupation.preferred_label, Occupation.id)).all())
+    created = 0
+    for person in spec["staff"]:
+        if person["email"] not in existing:
+            db.add(User(email=person["email"], password_hash=password_hash, role=person["role"]))
+            created += 1
+    for entry in spec["employers"]:
+        if entry["email"] not in existing:
+            _add_employer(db, entry, password_hash, skills, occupations)
+            created += 1
+    for entry in spec["candidates"]:
+        if entry["email"] not in existing:
+            _add_candidate(db, entry, password_hash, skills, occupations)
+            created += 1
+    db.commit()
+    logins = tuple((p["email"], p["role"]) for p in spec["staff"]) + (
+        (spec["employers"][0]["email"], "employer"), (spec["candidates"][0]["email"], "candidate"))
+    return DemoSummary(created, logins, spec["password"])
+
+
+def _add_employer(db, entry, password_hash, skills, occupations) -> None:
+    user = User(email=entry["email"], password_hash=password_hash, role="employer")
+    db.add(user)
+    db.flush()
+    fields = ("name", "kvk_number", "contact_name", "phone", "pc4", "theme",
+              "recognised_training_company", "sbb_number", "mentors", "mentor_capacity")
+    employer = Employer(user_id=user.id, **{k: entry[k] for k in fields if k in entry})
+    employer.verified_at = utcnow() if entry.get("verified") else None
+    db.add(employer)
+    db.flush()
+    for item in entry.get("placements", []):
+        placement = Placement(employer_id=employer.id, start_date=item.get("start"),
+                              occupation_id=occupations.get(item.get("occupation")),
+                              status="open" if entry.get("verified") else "concept",
+                              **{k: item[k] for k in PLACEMENT_FIELDS if k in item})
+        db.add(placement)
+        db.flush()
+        for relation in ("essential", "optional"):
+            for slug in item.get(relation, []):
+                db.add(PlacementSkill(placement_id=placement.id, skill_id=skills[slug],
+                                      relation=relation))
+
+
+def _add_candidate(db, entry, password_hash, skills, occupations) -> None:
+    user = User(email=entry["email"], password_hash=password_hash, role="candidate")
+    db.add(user)
+    db.flush()
+    postcode, pc4 = postcodes.parse(entry["postcode"])
+    candidate = Candidate(user_id=user.id, email=entry["email"], postcode=postcode, pc4=pc4,
+                          **{k: entry[k] for k in CANDIDATE_FIELDS if k in entry})
+    if candidate.status != "aangemeld":
+        candidate.intake_completed_at = utcnow()
+    candidate.last_contact_at = utcnow()
+    db.add(candidate)
+    db.flush()
+    for label, years in entry.get("occupations", []):
+        db.add(CandidateOccupation(candidate_id=candidate.id, free_text=label, years=years,
+                                   occupation_id=occupations.get(label)))
+    for slug, level in entry.get("skills", []):
+        db.add(CandidateSkill(candidate_id=candidate.id, skill_id=skills[slug], self_level=level))
+
+
+def describe(summary: DemoSummary) -> str:
+    """The demo logins as text for the terminal."""
+    lines = [f"Demo-gegevens: {summary.created_users} accounts toegevoegd.",
+             f"Demo-logins (wachtwoord voor allemaal: {summary.password}):"]
+    roles = {"admin": "beheerder", "advisor": "adviseur", "employer": "werkgever",
+             "candidate": "kandidaat"}
+    lines += [f"  {roles[role]:<10} {email}" for email, role in summary.logins]
+    return "\n".join(lines)
+
+
+

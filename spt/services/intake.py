@@ -1,0 +1,222 @@
+"""The intake: a draft per account or browser, saved step by step, finished in one commit."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlmodel import Session, delete, select
+
+from spt.models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    Consent,
+    IntakeDraft,
+    Occupation,
+    Skill,
+    StatusChange,
+    User,
+)
+from spt.models._base import utcnow
+from spt.services import accounts, audit, matches, matchmaking, postcodes
+from spt.services.errors import DomainError
+
+PRIVACY_VERSION = "2026-11"
+PURPOSES = ("matching", "employers_pseudonymous", "mail", "research")
+STEPS = 6
+REQUIRED_STEPS = (1, 4, 5)  # steps 2 and 3 may stay empty: a school leaver has no jobs yet
+
+
+def find_draft(db: Session, *, user_id: int | None, token: str | None) -> IntakeDraft | None:
+    """The open draft of this account, else of this browser session."""
+    if user_id is not None:
+        draft = db.exec(select(IntakeDraft).where(IntakeDraft.user_id == user_id)).first()
+        if draft is not None:
+            return draft
+    if token:
+        return db.exec(select(IntakeDraft).where(IntakeDraft.token == token)).first()
+    return None
+
+
+def _draft_for_write(db: Session, user_id: int | None, token: str) -> IntakeDraft:
+    draft = find_draft(db, user_id=user_id, token=token)
+    if draft is None:
+        draft = IntakeDraft(token=token, user_id=user_id, data={})
+        if user_id is not None:
+            draft.data = _profile_as_draft(db, user_id)
+    elif draft.user_id is None and user_id is not None:
+        draft.user_id = user_id  # a visitor who logged in keeps what they filled in
+    return draft
+
+
+def save_step(db: Session, *, user_id: int | None, token: str, step: int,
+              values: dict) -> IntakeDraft:
+    """Store one step in the draft; for a finished intake the profile is updated at once."""
+    draft = _draft_for_write(db, user_id, token)
+    if step == 2:
+        values = {"jobs": _recognise_jobs(db, values["jobs"])}
+    elif step == 3:
+        values = {"skills": _recognise_skills(db, values["skills"])}
+    draft.data = {**draft.data, str(step): values}
+    draft.step = max(draft.step, min(step + 1, STEPS))
+    draft.updated_at = utcnow()
+    db.add(draft)
+    candidate = _finished_candidate(db, user_id)
+    if candidate is not None:
+        _apply(db, candidate, {str(step): values})
+        matches.recompute_for_candidate(db, candidate)
+    db.commit()
+    return draft
+
+
+def _finished_candidate(db: Session, user_id: int | None) -> Candidate | None:
+    if user_id is None:
+        return None
+    candidate = db.exec(select(Candidate).where(Candidate.user_id == user_id)).first()
+    return candidate if candidate and candidate.intake_completed_at else None
+
+
+def _recognise_jobs(db: Session, jobs: list[dict]) -> list[dict]:
+    taxonomy = matchmaking.catalogue(db).occupations
+    out = []
+    for job in jobs:
+        suggestions = taxonomy.suggest(job["title"], limit=3)
+        best = suggestions[0] if suggestions and (
+            suggestions[0].confidence >= matchmaking.OCCUPATION_CUTOFF) else None
+        out.append({"title": job["title"], "years": job["years"],
+                    "occupation_uri": best.concept_id if best else None,
+                    "occupation_label": best.label if best else None,
+                    "suggestions": [s.label for s in suggestions]})
+    return out
+
+
+def _recognise_skills(db: Session, skills: list[dict]) -> list[dict]:
+    taxonomy = matchmaking.catalogue(db).skills
+    out = []
+    for skill in skills:
+        best = taxonomy.best(skill["name"], cutoff=matchmaking.SKILL_CUTOFF)
+        out.append({"name": skill["name"], "level": skill["level"],
+                    "skill_slug": best.concept_id if best else None,
+                    "skill_label": best.label if best else None})
+    return out
+
+
+def missing_steps(data: dict) -> list[int]:
+    """Required steps that the draft does not hold yet."""
+    return [step for step in REQUIRED_STEPS if str(step) not in data]
+
+
+def complete(db: Session, *, user: User | None, token: str, consents: dict[str, bool],
+             password: str | None = None) -> User:
+    """Finish the intake: account (if needed), profile, consents and matches in one commit."""
+    draft = find_draft(db, user_id=user.id if user else None, token=token)
+    if draft is None:
+        raise DomainError(_("Deze intake is al afgerond of bestaat niet meer."))
+    if missing := missing_steps(draft.data):
+        raise DomainError(_("Vul eerst stap %(n)d in.", n=missing[0]))
+    if not consents.get("matching"):
+        raise DomainError(_("Zonder deze toestemming kunnen wij je niet helpen."),
+                          field="consent_matching")
+    if user is None:
+        email = draft.data["1"]["email"]
+        user = accounts.new_candidate_user(db, email=email, password=password or "")
+    candidate = db.exec(select(Candidate).where(Candidate.user_id == user.id)).first()
+    if candidate is None:
+        candidate = Candidate(user_id=user.id)
+    was_complete = candidate.intake_completed_at is not None
+    _apply(db, candidate, draft.data)
+    _record_consents(db, candidate, consents)
+    if not was_complete:
+        _finish(db, candidate, user)
+    db.delete(draft)
+    db.flush()
+    matches.recompute_for_candidate(db, candidate)
+    db.commit()
+    return user
+
+
+def _finish(db: Session, candidate: Candidate, user: User) -> None:
+    candidate.intake_completed_at = candidate.last_contact_at = utcnow()
+    old, candidate.status = candidate.status, "intake_afgerond"
+    db.add(StatusChange(subject_type="candidate", subject_id=candidate.id, from_status=old,
+                        to_status="intake_afgerond", reason="intake", actor_id=user.id))
+    audit.record(db, actor_id=user.id, action="intake.completed", subject_type="candidate",
+                 subject_id=candidate.id)
+
+
+def _record_consents(db: Session, candidate: Candidate, consents: dict[str, bool]) -> None:
+    current = {c.purpose: c for c in db.exec(select(Consent).where(
+        Consent.candidate_id == candidate.id, Consent.employer_id.is_(None),
+        Consent.withdrawn_at.is_(None)))}
+    for purpose in PURPOSES:
+        granted = bool(consents.get(purpose))
+        existing = current.get(purpose)
+        if existing is not None and existing.granted == granted:
+            continue
+        if existing is not None:
+            existing.withdrawn_at = utcnow()
+        db.add(Consent(candidate_id=candidate.id, purpose=purpose, granted=granted,
+                       privacy_version=PRIVACY_VERSION))
+
+
+def _apply(db: Session, candidate: Candidate, data: dict) -> None:
+    """Copy draft steps onto the candidate profile (the caller commits)."""
+    if about := data.get("1"):
+        candidate.postcode, candidate.pc4 = postcodes.parse(about["postcode"])
+        for key in ("first_name", "last_name", "email", "phone", "birth_year", "heard_via"):
+            setattr(candidate, key, about[key])
+        candidate.gender = about["gender"] or None
+        candidate.nt2_speaker = {"ja": False, "nee": True}.get(about["native_dutch"])
+    if education := data.get("4"):
+        candidate.level = None if education["level"] == "geen" else education["level"]
+        candidate.foreign_diploma = education["foreign_diploma"] or None
+        candidate.education_field = education["education_field"]
+        candidate.certificates = list(education["certificates"])
+        candidate.driving_licences = list(education["driving_licences"])
+    if wishes := data.get("5"):
+        candidate.themes, candidate.kinds = list(wishes["themes"]), list(wishes["kinds"])
+        candidate.hours_per_week, candidate.max_km = wishes["hours_per_week"], wishes["max_km"]
+        candidate.available_from = date.fromisoformat(wishes["available_from"])
+        candidate.nt2_level = "C2" if wishes["nt2_level"] == "moedertaal" else wishes["nt2_level"]
+    candidate.updated_at = utcnow()
+    db.add(candidate)
+    db.flush()
+    if "2" in data:
+        _replace_jobs(db, candidate, data["2"]["jobs"])
+    if "3" in data:
+        _replace_skills(db, candidate, data["3"]["skills"])
+
+
+def _replace_jobs(db: Session, candidate: Candidate, jobs: list[dict]) -> None:
+    db.exec(delete(CandidateOccupation).where(CandidateOccupation.candidate_id == candidate.id))
+    uris = {job["occupation_uri"] for job in jobs if job.get("occupation_uri")}
+    ids = dict(db.exec(select(Occupation.uri, Occupation.id).where(Occupation.uri.in_(uris))).all())
+    for job in jobs:
+        db.add(CandidateOccupation(candidate_id=candidate.id, free_text=job["title"],
+                                   years=job["years"] or 0,
+                                   occupation_id=ids.get(job.get("occupation_uri"))))
+
+
+def _replace_skills(db: Session, candidate: Candidate, skills: list[dict]) -> None:
+    db.exec(delete(CandidateSkill).where(CandidateSkill.candidate_id == candidate.id))
+    slugs = {s["skill_slug"] for s in skills if s.get("skill_slug")}
+    ids = dict(db.exec(select(Skill.slug, Skill.id).where(Skill.slug.in_(slugs))).all())
+    seen: set[int] = set()
+    for skill in skills:
+        skill_id = ids.get(skill.get("skill_slug"))
+        if skill_id in seen:
+            continue  # the same concept typed twice counts once
+        if skill_id is not None:
+            seen.add(skill_id)
+        db.add(CandidateSkill(candidate_id=candidate.id, skill_id=skill_id,
+                              free_text=skill["name"], self_level=int(skill["level"]),
+                              needs_review=skill_id is None))
+
+
+def _profile_as_draft(db: Session, user_id: int) -> dict:
+    """A finished candidate's profile in draft form, so the same steps edit it."""
+    candidate = db.exec(select(Candidate).where(Candidate.user_id == user_id)).first()
+    if candidate is None or candidate.intake_completed_at is None:
+        return {}
+    from spt.services.profile import as_draft
+
+    return as_draft(db, candidate)

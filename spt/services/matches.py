@@ -1,0 +1,60 @@
+"""Match rows: computing them from the matcher, and reading them back with their placements."""
+
+from dataclasses import asdict
+
+from sqlmodel import Session, col, delete, select
+
+import matching
+from spt.models import Candidate, Match, Placement
+from spt.models._base import utcnow
+from spt.services import matchmaking
+
+STORED_PER_CANDIDATE = 20
+
+
+def explanation_json(result: matching.MatchResult) -> dict:
+    """The structured explanation as stored in Match.explanation."""
+    data = asdict(result.explanation)
+    data["eligible"] = result.eligible
+    return data
+
+
+def rank_for_candidate(db: Session, candidate: Candidate, *, limit: int | None = None,
+                       include_ineligible: bool = False):
+    """Open placements ranked for a candidate: (placement row, MatchResult) pairs."""
+    placements = matchmaking.open_placements(db)
+    if not placements:
+        return []
+    catalogue = matchmaking.catalogue(db)
+    profiles = matchmaking.placement_profiles(db, placements)
+    results = matching.rank(matchmaking.candidate_profile(db, candidate), profiles,
+                            knowledge=catalogue.knowledge, limit=limit,
+                            include_ineligible=include_ineligible)
+    by_key = {str(p.id): p for p in placements}
+    return [(by_key[r.placement_key], r) for r in results]
+
+
+def recompute_for_candidate(db: Session, candidate: Candidate) -> None:
+    """Refresh the candidate's computed matches in the caller's transaction (no commit)."""
+    ranked = rank_for_candidate(db, candidate, limit=STORED_PER_CANDIDATE)
+    existing = {m.placement_id: m for m in db.exec(
+        select(Match).where(Match.candidate_id == candidate.id))}
+    now = utcnow()
+    for placement, result in ranked:
+        match = existing.pop(placement.id, None) or Match(candidate_id=candidate.id,
+                                                          placement_id=placement.id)
+        match.score, match.explanation = round(result.score, 6), explanation_json(result)
+        match.updated_at = now
+        match.version = (match.version or 0) + 1 if match.id else 1
+        db.add(match)
+    stale = [m.id for m in existing.values() if m.status == "berekend"]
+    if stale:
+        db.exec(delete(Match).where(col(Match.id).in_(stale)))
+
+
+def stored_for_candidate(db: Session, candidate_id: int) -> list[tuple[Match, Placement]]:
+    """Stored matches of a candidate with their placements, best first."""
+    rows = db.exec(select(Match, Placement).join(Placement)
+                   .where(Match.candidate_id == candidate_id)
+                   .order_by(col(Match.score).desc(), Match.id))
+    return list(rows)

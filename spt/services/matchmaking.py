@@ -1,0 +1,159 @@
+"""The bridge to `matching`: rows become frozen profiles, results come back joined to rows."""
+
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+import matching
+from spt.models import (
+    CandidateOccupation,
+    CandidateSkill,
+    CareerPath,
+    CareerPathStep,
+    Employer,
+    Module,
+    ModuleSkill,
+    Occupation,
+    Placement,
+    PlacementSkill,
+    Skill,
+    SkillOccupation,
+)
+from spt.services import postcodes
+
+CACHE_SECONDS = 300  # other worker processes pick up catalogue edits within this time
+OCCUPATION_CUTOFF = 0.6
+SKILL_CUTOFF = 0.7
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Reference data as the matcher needs it, built once and shared by requests."""
+
+    occupations: matching.Taxonomy
+    skills: matching.Taxonomy
+    knowledge: matching.SkillKnowledge
+    modules: tuple[matching.Module, ...]
+    paths: tuple[matching.CareerPath, ...]
+    built_at: float
+
+
+_lock = threading.Lock()
+_cache: dict[str, Catalogue] = {}
+
+
+def catalogue(db: Session) -> Catalogue:
+    """The current catalogue for this database (rebuilt after changes or CACHE_SECONDS)."""
+    key = str(db.get_bind().url)
+    cached = _cache.get(key)
+    if cached is None or time.monotonic() - cached.built_at > CACHE_SECONDS:
+        with _lock:
+            cached = _cache[key] = _build_catalogue(db)
+    return cached
+
+
+def invalidate() -> None:
+    """Forget the cached catalogue (after an admin edit or a reference load)."""
+    _cache.clear()
+
+
+def _build_catalogue(db: Session) -> Catalogue:
+    occupations = list(db.exec(select(Occupation).where(col(Occupation.retired_at).is_(None))))
+    skills = list(db.exec(select(Skill).where(col(Skill.retired_at).is_(None))))
+    occupation_concepts = [matching.Concept(o.uri, o.preferred_label, tuple(o.alt_labels),
+                                            o.isco_group) for o in occupations]
+    skill_concepts = [matching.Concept(s.slug, s.label, tuple(s.synonyms), s.kind) for s in skills]
+    links = db.exec(select(Skill.slug, Occupation.uri, SkillOccupation.relation)
+                    .join(Skill, Skill.id == SkillOccupation.skill_id)
+                    .join(Occupation, Occupation.id == SkillOccupation.occupation_id))
+    knowledge = matching.SkillKnowledge.from_links(
+        list(links), groups={o.uri: o.isco_group for o in occupations})
+    return Catalogue(
+        occupations=matching.Taxonomy.build(occupation_concepts, kind="occupation"),
+        skills=matching.Taxonomy.build(skill_concepts, kind="skill"),
+        knowledge=knowledge, modules=_modules(db), paths=_paths(db),
+        built_at=time.monotonic())
+
+
+def _modules(db: Session) -> tuple[matching.Module, ...]:
+    taught: dict[int, set[str]] = {}
+    for module_id, slug in db.exec(select(ModuleSkill.module_id, Skill.slug).join(Skill)):
+        taught.setdefault(module_id, set()).add(slug)
+    rows = db.exec(select(Module).where(col(Module.retired_at).is_(None),
+                                        Module.status == "actief").order_by(Module.id))
+    return tuple(matching.Module(
+        id=m.slug, title=m.title, skills=frozenset(taught.get(m.id, ())), weeks=m.weeks,
+        cost_eur=m.cost_eur, civil_value=m.civil_value, credential=m.credential, level=m.level,
+        min_nt2=m.min_nt2, min_level=m.min_level) for m in rows)
+
+
+def _paths(db: Session) -> tuple[matching.CareerPath, ...]:
+    module_slugs = dict(db.exec(select(Module.id, Module.slug)).all())
+    steps: dict[int, list[matching.PathStep]] = {}
+    for step in db.exec(select(CareerPathStep).order_by(CareerPathStep.career_path_id,
+                                                        CareerPathStep.position)):
+        steps.setdefault(step.career_path_id, []).append(matching.PathStep(
+            kind=step.kind, ref=module_slugs.get(step.module_id, ""), title=step.title,
+            placement_kinds=tuple(step.placement_kinds)))
+    rows = db.exec(select(CareerPath).where(col(CareerPath.retired_at).is_(None))
+                   .order_by(CareerPath.id))
+    return tuple(matching.CareerPath(
+        id=p.slug, title=p.title, theme=p.theme, target_occupations=tuple(p.target_occupation_uris),
+        levels=tuple(p.levels), required_skills=tuple(p.required_skill_slugs),
+        steps=tuple(steps.get(p.id, ()))) for p in rows)
+
+
+def _coordinates(pc4: str | None) -> tuple[float | None, float | None]:
+    area = postcodes.area(pc4)
+    return (area.lat, area.lon) if area else (None, None)
+
+
+def candidate_profile(db: Session, candidate) -> matching.CandidateProfile:
+    """The matcher's view of a candidate: never gender, age or origin."""
+    skills = db.exec(select(Skill.slug, CandidateSkill.self_level).join(Skill)
+                     .where(CandidateSkill.candidate_id == candidate.id))
+    occupations = db.exec(select(Occupation.uri, Occupation.isco_group).join(Occupation)
+                          .where(CandidateOccupation.candidate_id == candidate.id))
+    occupations = list(occupations)
+    lat, lon = _coordinates(candidate.pc4)
+    return matching.CandidateProfile(
+        key=str(candidate.id), lat=lat, lon=lon, max_km=candidate.max_km,
+        hours_per_week=candidate.hours_per_week, available_from=candidate.available_from,
+        driving_licence=bool(candidate.driving_licences), certificates=candidate.certificates,
+        nt2=candidate.nt2_level, level=candidate.level, skills=list(skills),
+        occupations=[uri for uri, _ in occupations],
+        occupation_groups=[group for _, group in occupations if group],
+        themes=candidate.themes, kinds=candidate.kinds)
+
+
+def placement_profiles(db: Session, placements: list[Placement]) -> list[matching.PlacementProfile]:
+    """The matcher's view of placements, in the given order."""
+    ids = [p.id for p in placements]
+    skills: dict[int, dict[str, list[str]]] = {i: {"essential": [], "optional": []} for i in ids}
+    for placement_id, slug, relation in db.exec(
+            select(PlacementSkill.placement_id, Skill.slug, PlacementSkill.relation).join(Skill)
+            .where(col(PlacementSkill.placement_id).in_(ids)).order_by(Skill.slug)):
+        skills[placement_id][relation].append(slug)
+    occupations = dict(db.exec(select(Occupation.id, Occupation.uri).where(col(Occupation.id).in_(
+        {p.occupation_id for p in placements if p.occupation_id}))).all())
+    return [_placement_profile(p, occupations.get(p.occupation_id), skills[p.id])
+            for p in placements]
+
+
+def _placement_profile(p: Placement, occupation_uri, skills) -> matching.PlacementProfile:
+    lat, lon = _coordinates(p.pc4)
+    return matching.PlacementProfile(
+        key=str(p.id), kind=p.kind, occupation=occupation_uri, lat=lat, lon=lon,
+        hours_per_week=p.hours_per_week, start=p.start_date, level=p.level, min_nt2=p.min_nt2,
+        requires_driving_licence=p.requires_driving_licence, requires_vca=p.requires_vca,
+        theme=p.theme, seats=p.seats, employer_key=str(p.employer_id),
+        essential_skills=skills["essential"], optional_skills=skills["optional"])
+
+
+def open_placements(db: Session) -> list[Placement]:
+    """Placements that are open at verified employers, oldest first."""
+    return list(db.exec(select(Placement).join(Employer)
+                        .where(Placement.status == "open", col(Employer.verified_at).is_not(None))
+                        .order_by(Placement.id)))
