@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 02:33:29.519596
+Create Date: 2026-11-29 02:40:13.754046
 """
 
 import sqlalchemy as sa
