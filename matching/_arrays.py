@@ -278,4 +278,4 @@ def score_matrix(b: CandidateBatch, p: PlacementArrays, weights: Weights):
         total, total_weight[None, :], out=np.zeros_like(total), where=total_weight[None, :] > 0
     )
     eligible = ~hard
-    return np.where(eligible, soft, 0.0), eligible
+    return np.where(eligible, np.clip(soft, 0.0, 1.0), 0.0), eligible

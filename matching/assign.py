@@ -2,7 +2,8 @@
 
 The problem is a flow: candidate (1) -> placement (seats) -> employer (mentor capacity). Its
 constraint matrix is totally unimodular (a partition on one side, a laminar family on the other),
-so the optimum is integral; HiGHS solves it as a MILP that closes at the root.
+so every vertex of the LP is integral: HiGHS' dual simplex returns a vertex, which is checked to
+be integral (a MILP solve is the fallback should rounding ever leave a fractional value).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .types import AssignedPair, Assignment, CapacityUse, PlacementProfile, Unassigned
 
 __all__ = ["UNASSIGNED_REASONS", "assign", "greedy_assign"]
 
 UNASSIGNED_REASONS = ("no_eligible_placement", "excluded_by_advisor", "capacity_full")
+_INTEGRAL_TOL = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +213,23 @@ def assign(
     matrix, caps = _constraints(problem)
     scores = np.array([e[2] for e in problem.edges])
     lower = np.array([1.0 if e[3] else 0.0 for e in problem.edges])
+    return _result(problem, _solve(matrix, caps, scores, lower), placements)
+
+
+def _solve(matrix, caps, scores, lower) -> list[int]:
+    """Indices of the chosen edges: an LP vertex (integral by total unimodularity), else a MILP."""
+    bounds = np.column_stack([lower, np.ones(len(scores))])
+    # a tight dual tolerance so that even tiny score differences are optimised, not rounded away
+    lp = linprog(
+        -scores,
+        A_ub=matrix,
+        b_ub=caps,
+        bounds=bounds,
+        method="highs-ds",
+        options={"dual_feasibility_tolerance": 1e-10},
+    )
+    if lp.status == 0 and np.all(np.minimum(lp.x, 1.0 - lp.x) < _INTEGRAL_TOL):
+        return np.flatnonzero(lp.x > 0.5).tolist()
     solution = milp(
         c=-scores,
         constraints=LinearConstraint(matrix, -np.inf, caps),
@@ -219,7 +238,7 @@ def assign(
     )
     if solution.x is None:
         raise ValueError(f"assignment could not be solved: {solution.message}")
-    return _result(problem, np.flatnonzero(solution.x > 0.5).tolist(), placements)
+    return np.flatnonzero(solution.x > 0.5).tolist()
 
 
 def greedy_assign(

@@ -227,7 +227,7 @@ def score_pair(
     factor_weights = weights.factor_weights(placement.kind)
     total_weight = sum(factor_weights.values())
     soft = sum(factor_weights[k] * v for k, v in values.items())
-    soft = soft / total_weight if total_weight else 0.0
+    soft = min(1.0, max(0.0, soft / total_weight)) if total_weight else 0.0  # rounding only
     excluded = exclusions(candidate, placement, distance, weights)
     required = dict.fromkeys(placement.essential_skills + placement.optional_skills)
     explanation = Explanation(

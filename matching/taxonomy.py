@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy import sparse
 
 from matching import textnorm
 
@@ -29,11 +28,14 @@ _ALIGNED = 6  # of those, labels scored word by word
 _RETRIEVE_SHARE = 0.4  # candidates need this share of the best n-gram similarity
 _FUZZY_CEILING = 0.96  # a fuzzy match never outranks an exact one
 _WORD_CONFIDENCE = 0.7  # an abbreviation found as a word of a longer label: 0.7 to 0.9
-_COMMON_SHARE = 0.05  # n-grams in more than this share of labels are skipped in retrieval
 # Confidence of an exact match per tier of textnorm.Query.lookups: as written; without
 # punctuation; without noise; with endings folded; the last two in any word order.
 _EXACT_CONFIDENCE = (1.0, 0.995, 0.993, 0.99, 0.975, 0.97)
 _MIN_FUZZY_CHARS = 4  # shorter queries (abbreviations such as "PV") only match exactly
+_FUNCTION_WORDS = frozenset(
+    "aan als bij de den der en een het in la le met na of om op per".split()
+    + "te ten ter tot uit van voor".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,7 @@ class Taxonomy:
     Instances are read-only after :meth:`build` and safe to share between threads.
     """
 
-    def __init__(self, concepts, kind, entries, exact, vocab, matrix, idf):
+    def __init__(self, concepts, kind, entries, exact):
         """Internal: use :meth:`build`."""
         self._concepts: list[Concept] = concepts
         self._by_id = {c.id: i for i, c in reversed(list(enumerate(concepts)))}
@@ -76,6 +78,7 @@ class Taxonomy:
         self._entry_plain = [e[4] for e in entries]
         self._entry_tokens = [e[2].split() for e in entries]
         self._entry_digits = [e[5] for e in entries]
+        self._entry_short = [_abbreviations(ts) for ts in self._entry_tokens]
         self._words: dict[str, set[int]] = {}
         for e, toks in enumerate(self._entry_tokens):
             for t in toks:
@@ -86,15 +89,7 @@ class Taxonomy:
         self._max_idf = math.log(1 + len(entries)) + 1.0
         self._entry_word_w = [[len(t) * self._word_idf[t] for t in ts] for ts in self._entry_tokens]
         self._exact: tuple[dict[str, list[int]], ...] = exact
-        self._vocab: dict[str, int] = vocab
-        self._idf = idf
-        self._matrix_t: sparse.csr_matrix = matrix.T.tocsr()  # n-grams x entries, L2 columns
-        post = matrix.tocsc()
-        self._post_idx = np.split(post.indices, post.indptr[1:-1])
-        self._post_w = np.split(post.data, post.indptr[1:-1])
-        # very common n-grams ("er", "ur$") cost most and tell least; retrieval skips them
-        self._ngram_df = np.diff(post.indptr)
-        self._common = self._ngram_df > max(200, int(_COMMON_SHARE * len(entries)))
+        self._ngrams = textnorm.NgramIndex(self._entry_compact)
 
     @classmethod
     def build(cls, concepts: Iterable[Concept], *, kind: str = "occupation") -> Taxonomy:
@@ -131,20 +126,7 @@ class Taxonomy:
                 for tier, keys in zip(exact, forms.lookups, strict=True):
                     for key in keys:
                         tier.setdefault(key, []).append(e)
-        vocab: dict[str, int] = {}
-        rows, cols = [], []
-        for e, entry in enumerate(entries):
-            for gram in textnorm.ngrams(entry[3]):
-                rows.append(e)
-                cols.append(vocab.setdefault(gram, len(vocab)))
-        counts = sparse.csr_matrix(
-            (np.ones(len(rows)), (rows, cols)), shape=(len(entries), len(vocab))
-        )
-        counts.sum_duplicates()
-        df = np.bincount(counts.indices, minlength=len(vocab))
-        idf = np.log((1 + len(entries)) / (1 + df)) + 1.0
-        matrix = _l2_rows(counts.multiply(idf).tocsr())
-        return cls(kept, kind, entries, exact, vocab, matrix, idf)
+        return cls(kept, kind, entries, exact)
 
     def __len__(self) -> int:
         return len(self._concepts)
@@ -182,7 +164,7 @@ class Taxonomy:
             return []
         found = self._lookup(query)
         if not found and len(query.compact) >= _MIN_FUZZY_CHARS:
-            found = self._fuzzy(query, self._retrieve_one(query))
+            found = self._fuzzy(query, self._ngrams.scores(query.compact))
         return self._ranked(found, limit, DEFAULT_CUTOFF if cutoff is None else cutoff)
 
     def best(self, text: str, *, cutoff: float | None = None) -> Suggestion | None:
@@ -193,7 +175,7 @@ class Taxonomy:
     def suggest_many(
         self, texts: Sequence[str], *, limit: int = 5, cutoff: float | None = None
     ) -> list[list[Suggestion]]:
-        """Run :meth:`suggest` on each of ``texts`` with one sparse product per batch.
+        """Run :meth:`suggest` on each of ``texts``, retrieving with sparse products per batch.
 
         Parameters
         ----------
@@ -215,51 +197,15 @@ class Taxonomy:
             for i, q in enumerate(queries)
             if q and not found[i] and len(q.compact) >= _MIN_FUZZY_CHARS
         ]
-        for start in range(0, len(fuzzy), 256):
-            chunk = fuzzy[start : start + 256]
-            vecs = [self._vector(queries[i].compact) for i in chunk]
-            indptr = np.cumsum([0] + [len(idx) for idx, _ in vecs])
-            qmat = sparse.csr_matrix(
-                (
-                    np.concatenate([w for _, w in vecs]),
-                    np.concatenate([idx for idx, _ in vecs]),
-                    indptr,
-                ),
-                shape=(len(chunk), len(self._vocab)),
-            )
-            sims = (qmat @ self._matrix_t).tocsr()  # sparse: only labels sharing an n-gram
-            for r, i in enumerate(chunk):
-                row = slice(sims.indptr[r], sims.indptr[r + 1])
-                found[i] = self._fuzzy(queries[i], sims.data[row], sims.indices[row])
+        batch = self._ngrams.scores_many([queries[i].compact for i in fuzzy])
+        for i, (scores, ids) in zip(fuzzy, batch, strict=True):
+            found[i] = self._fuzzy(queries[i], scores, ids)
         return [self._ranked(f, limit, cut) for f in found]
 
     # -- internals ---------------------------------------------------------------------------
 
     def _query(self, text: str) -> textnorm.Query | None:
         return textnorm.query_keys(text, kind=self.kind)
-
-    def _vector(self, compact: str) -> tuple[np.ndarray, np.ndarray]:
-        """Column indices and L2-normalised TF-IDF weights of the query's rarer n-grams."""
-        cols: dict[int, float] = {}
-        for gram in textnorm.ngrams(compact):
-            j = self._vocab.get(gram)
-            if j is not None:
-                cols[j] = cols.get(j, 0.0) + 1.0
-        idx = np.fromiter(cols, dtype=np.int32, count=len(cols))
-        rare = ~self._common[idx]
-        if rare.any():
-            idx = idx[rare]
-        data = self._idf[idx] * np.fromiter((cols[j] for j in idx), dtype=float, count=len(idx))
-        return idx, data / (np.sqrt(data @ data) or 1.0)
-
-    def _retrieve_one(self, query: textnorm.Query) -> np.ndarray:
-        idx, data = self._vector(query.compact)
-        if not len(idx):
-            return np.zeros(len(self._entry_label))
-        entries = np.concatenate([self._post_idx[j] for j in idx])
-        weights = np.concatenate([self._post_w[j] for j in idx])
-        weights *= np.repeat(data, self._ngram_df[idx])
-        return np.bincount(entries, weights, minlength=len(self._entry_label))
 
     def _lookup(self, query: textnorm.Query) -> dict[int, tuple[float, int]]:
         """Concepts with a label equal to the query under some normalisation.
@@ -322,6 +268,7 @@ class Taxonomy:
         cheap = sorted(zip(cheap, top, strict=True), reverse=True)
         idf = self._word_idf
         weights = [len(t) * idf.get(t, self._max_idf) for t in query.tokens]
+        short = _abbreviations(query.tokens)
         best: dict[int, tuple[float, int]] = {}
         for rank, (score, e) in enumerate(cheap):
             conf = score / 100.0
@@ -329,6 +276,11 @@ class Taxonomy:
                 conf = max(conf, self._aligned(query, e, weights))
             if self._entry_digits[e] and self._entry_digits[e] != query.digits:
                 conf *= 0.5  # "NEN 3140" must not become "NEN 1010"
+            if short and (
+                (self._entry_short[e] and not short & self._entry_short[e])
+                or any(t in self._words and t not in self._entry_compact[e] for t in short)
+            ):
+                conf *= 0.8  # an abbreviation is right or wrong: "cv monteur" is no "PV-monteur"
             conf = min(1.0, max(0.0, conf)) * _FUZZY_CEILING
             ci = int(self._entry_concept[e])
             if conf > best.get(ci, (-1.0, 0))[0]:
@@ -345,7 +297,10 @@ class Taxonomy:
         return (0.6 * cover_lab / sum(lab_w) + 0.4 * cover_q / sum(weights)) / 100
 
 
-def _l2_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
+def _abbreviations(tokens: list[str]) -> frozenset[str]:
+    """Words under four letters that are not Dutch function words: "pv", "cv", "cnc"."""
+    return frozenset(
+        t
+        for t in tokens
+        if 2 <= len(t) < _MIN_FUZZY_CHARS and t.isalpha() and t not in _FUNCTION_WORDS
+    )

@@ -1,4 +1,5 @@
-"""Text normalisation for Dutch job titles and skills: accents, vacancy noise, gender forms.
+"""Text normalisation for Dutch job titles and skills: accents, vacancy noise, gender forms,
+and the character n-gram index that retrieves labels close to a normalised query.
 
 Everything here is a pure function on strings, applied in the same way to taxonomy labels and to
 queries, so a folding that merges two spellings merges them on both sides.
@@ -8,11 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+from scipy import sparse
+
 __all__ = [
     "Forms",
+    "NgramIndex",
     "Query",
     "analyse",
     "fold",
@@ -60,6 +66,7 @@ _NOISE_PATTERNS = (
     r"mbo(?:\s*[1-4])?|hbo|wo|niveau\s*[1-4]|n[1-4]|mbo\s+niveau\s*[1-4]",
     r"\d{3,}(?:\s*(?:-|tot)\s*\d{3,})?(?:\s*(?:euro|eur|bruto|netto|per\s+maand|pm|p\s*m))*",
     r"salaris|bruto|netto|uitzendkracht|uitzendkrachten|vakkracht|werken\s+bij\s+ons",
+    r"(?:met\s+|in\s+bezit\s+van\s+)?(?:rijbewijs|rijbewijzen)(?:\s+[a-e]{1,2}e?)?",
     r"met\s+doorgroeimogelijkheden|doorgroeimogelijkheden|met\s+opleiding|incl\s+opleiding|"
     r"opleiding\s+wordt\s+betaald|goed\s+salaris|hoog\s+salaris|cao|fte|\d+\s*fte",
     r"dag(?:dienst)?|nachtdienst|ploegendienst|2\s*ploegen|3\s*ploegen|"
@@ -225,3 +232,70 @@ def ngrams(compact: str, *, sizes: tuple[int, ...] = (2, 3, 4)) -> list[str]:
     for n in sizes:
         out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return out
+
+
+class NgramIndex:
+    """Character n-gram TF-IDF over space-free keys, for cosine retrieval of candidate keys."""
+
+    def __init__(self, keys: Sequence[str], *, common_share: float = 0.05):
+        self.vocab: dict[str, int] = {}
+        rows, cols = [], []
+        for row, key in enumerate(keys):
+            for gram in ngrams(key):
+                rows.append(row)
+                cols.append(self.vocab.setdefault(gram, len(self.vocab)))
+        shape = (len(keys), len(self.vocab))
+        counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+        counts.sum_duplicates()
+        df = np.bincount(counts.indices, minlength=len(self.vocab))
+        self.idf = np.log((1 + len(keys)) / (1 + df)) + 1.0
+        weighted = counts.multiply(self.idf).tocsr()
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+        self.n_keys = len(keys)
+        self._by_gram = matrix.T.tocsr()  # n-grams x keys: one row of postings per n-gram
+        self._post_idx = np.split(self._by_gram.indices, self._by_gram.indptr[1:-1])
+        self._post_w = np.split(self._by_gram.data, self._by_gram.indptr[1:-1])
+        self._df = np.diff(self._by_gram.indptr)
+        # very common n-grams ("er", "ur$") cost most and tell least; queries skip them
+        self._common = self._df > max(200, int(common_share * len(keys)))
+
+    def vector(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and L2-normalised TF-IDF weights of the rarer known n-grams of ``key``."""
+        cols: dict[int, float] = {}
+        for gram in ngrams(key):
+            j = self.vocab.get(gram)
+            if j is not None:
+                cols[j] = cols.get(j, 0.0) + 1.0
+        idx = np.fromiter(cols, dtype=np.int32, count=len(cols))
+        rare = ~self._common[idx]
+        if rare.any():
+            idx = idx[rare]
+        data = self.idf[idx] * np.fromiter((cols[j] for j in idx), dtype=float, count=len(idx))
+        return idx, data / (np.sqrt(data @ data) or 1.0)
+
+    def scores(self, key: str) -> np.ndarray:
+        """Cosine similarity of ``key`` to every indexed key (dense, in index order)."""
+        idx, data = self.vector(key)
+        if not len(idx):
+            return np.zeros(self.n_keys)
+        rows = np.concatenate([self._post_idx[j] for j in idx])
+        weights = np.concatenate([self._post_w[j] for j in idx])
+        weights *= np.repeat(data, self._df[idx])
+        return np.bincount(rows, weights, minlength=self.n_keys)
+
+    def scores_many(
+        self, keys: Sequence[str], *, chunk: int = 256
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Per key, the non-zero cosine similarities and the indexed keys they belong to."""
+        for start in range(0, len(keys), chunk):
+            vecs = [self.vector(k) for k in keys[start : start + chunk]]
+            indptr = np.cumsum([0] + [len(idx) for idx, _ in vecs])
+            data = np.concatenate([w for _, w in vecs])
+            indices = np.concatenate([idx for idx, _ in vecs])
+            qmat = sparse.csr_matrix((data, indices, indptr), shape=(len(vecs), len(self.vocab)))
+            sims = (qmat @ self._by_gram).tocsr()
+            for r in range(len(vecs)):
+                row = slice(sims.indptr[r], sims.indptr[r + 1])
+                yield sims.data[row], sims.indices[row]

@@ -41,10 +41,23 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from spt.views import admin, advisor, auth, candidate, catalogue, employer, main
+    from spt.views import (
+        admin,
+        advisor,
+        api,
+        auth,
+        candidate,
+        catalogue,
+        employer,
+        intake,
+        main,
+    )
 
-    for module in (main, auth, candidate, employer, advisor, admin, catalogue):
+    for module in (main, auth, intake, api, candidate, employer, advisor, admin, catalogue):
         app.register_blueprint(module.bp)
+    from spt.views import advisor_kpis, advisor_pipeline, advisor_rounds, audit  # TEMP(advisor)
+    for module in (advisor_pipeline, advisor_rounds, advisor_kpis, audit):  # TEMP(advisor)
+        app.register_blueprint(module.bp)  # TEMP(advisor)
 
 
 def _register_template_helpers(app: Flask) -> None:

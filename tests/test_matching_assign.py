@@ -1,5 +1,7 @@
 """Capacity-aware assignment: optimality against greedy, capacities, locks and exclusions."""
 
+import importlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -125,3 +127,13 @@ def _count(items):
     for item in items:
         out[item] = out.get(item, 0) + 1
     return out
+
+
+def test_milp_fallback_gives_the_same_optimum(monkeypatch):
+    module = importlib.import_module("matching.assign")  # the package re-exports assign()
+
+    pairs = [ScoredPair("c1", "p1", 0.9), ScoredPair("c1", "p2", 0.8), ScoredPair("c2", "p1", 0.85)]
+    placements = [place("p1"), place("p2")]
+    expected = assign(pairs, placements)
+    monkeypatch.setattr(module, "_INTEGRAL_TOL", -1.0)  # no LP vertex counts as integral
+    assert assign(pairs, placements) == expected

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations
 from wtforms import (
     BooleanField,
     DateField,
@@ -100,7 +101,15 @@ class AboutForm(FlaskForm):
                               default="", validators=[Optional()], description=MONITORING_ONLY)
 
 
-class JobEntry(Form):
+class SubForm(Form):
+    """A nested form that speaks the visitor's language like FlaskForm does."""
+
+    class Meta:
+        def get_translations(self, form):
+            return translations
+
+
+class JobEntry(SubForm):
     """One previous job."""
 
     title = StringField(_l("Beroep of functie"), validators=[Optional(), Length(max=200)])
@@ -114,10 +123,10 @@ class WorkForm(FlaskForm):
     jobs = FieldList(FormField(JobEntry), min_entries=5, max_entries=10)
 
 
-class SkillEntry(Form):
+class SkillEntry(SubForm):
     """One skill with a self-rated level."""
 
-    name = StringField(_l("Vaardigheid"), validators=[Optional(), Length(max=200)])
+    skill = StringField(_l("Vaardigheid"), validators=[Optional(), Length(max=200)])
     level = SelectField(_l("Hoe goed?"), choices=options(SKILL_LEVELS), default="2")
 
 

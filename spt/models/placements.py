@@ -35,6 +35,8 @@ class Placement(SQLModel, table=True):
     instrument: str = Field(default="geen", max_length=30)
     meeloopdag: bool = False
     status: str = Field(default="concept", max_length=20, index=True)
+    # A one-time key from the "new placement" form: a double submit finds the first placement.
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = created_at()
     updated_at: datetime | None = moment()
 

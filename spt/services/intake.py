@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
 from spt.models import (
@@ -100,6 +101,23 @@ def _recognise_skills(db: Session, skills: list[dict]) -> list[dict]:
     return out
 
 
+def is_finished(db: Session, user_id: int | None) -> bool:
+    """Whether this account already finished its intake (steps then edit the profile)."""
+    return _finished_candidate(db, user_id) is not None
+
+
+def profile_draft(db: Session, user_id: int) -> dict:
+    """A finished candidate's profile as draft data; empty for anyone else."""
+    return _profile_as_draft(db, user_id)
+
+
+def certificate_choices(db: Session) -> list[tuple[str, str]]:
+    """Certificates a candidate can tick, from the skills catalogue."""
+    rows = db.exec(select(Skill.slug, Skill.label).where(
+        Skill.kind == "certificaat", Skill.retired_at.is_(None)).order_by(Skill.label))
+    return [(slug, label) for slug, label in rows]
+
+
 def missing_steps(data: dict) -> list[int]:
     """Required steps that the draft does not hold yet."""
     return [step for step in REQUIRED_STEPS if str(step) not in data]
@@ -110,7 +128,7 @@ def complete(db: Session, *, user: User | None, token: str, consents: dict[str, 
     """Finish the intake: account (if needed), profile, consents and matches in one commit."""
     draft = find_draft(db, user_id=user.id if user else None, token=token)
     if draft is None:
-        raise DomainError(_("Deze intake is al afgerond of bestaat niet meer."))
+        return _update_consents(db, user, consents)
     if missing := missing_steps(draft.data):
         raise DomainError(_("Vul eerst stap %(n)d in.", n=missing[0]))
     if not consents.get("matching"):
@@ -128,8 +146,21 @@ def complete(db: Session, *, user: User | None, token: str, consents: dict[str, 
     if not was_complete:
         _finish(db, candidate, user)
     db.delete(draft)
-    db.flush()
-    matches.recompute_for_candidate(db, candidate)
+    try:
+        db.flush()
+        matches.recompute_for_candidate(db, candidate)
+        db.commit()
+    except IntegrityError as error:  # a double submit that raced the first one
+        db.rollback()
+        raise DomainError(_("Deze intake is al afgerond. Log in om verder te gaan.")) from error
+    return user
+
+
+def _update_consents(db: Session, user: User | None, consents: dict[str, bool]) -> User:
+    candidate = _finished_candidate(db, user.id if user else None)
+    if candidate is None:
+        raise DomainError(_("Deze intake is al afgerond of bestaat niet meer."))
+    _record_consents(db, candidate, consents)
     db.commit()
     return user
 

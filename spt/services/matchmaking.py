@@ -112,11 +112,13 @@ def _coordinates(pc4: str | None) -> tuple[float | None, float | None]:
 
 def candidate_profile(db: Session, candidate) -> matching.CandidateProfile:
     """The matcher's view of a candidate: never gender, age or origin."""
-    skills = db.exec(select(Skill.slug, CandidateSkill.self_level).join(Skill)
-                     .where(CandidateSkill.candidate_id == candidate.id))
-    occupations = db.exec(select(Occupation.uri, Occupation.isco_group).join(Occupation)
-                          .where(CandidateOccupation.candidate_id == candidate.id))
-    occupations = list(occupations)
+    skills = db.exec(select(Skill.slug, CandidateSkill.self_level)
+                     .join(Skill, Skill.id == CandidateSkill.skill_id)
+                     .where(CandidateSkill.candidate_id == candidate.id)).all()
+    occupations = db.exec(select(Occupation.uri, Occupation.isco_group)
+                          .join(CandidateOccupation,
+                                CandidateOccupation.occupation_id == Occupation.id)
+                          .where(CandidateOccupation.candidate_id == candidate.id)).all()
     lat, lon = _coordinates(candidate.pc4)
     return matching.CandidateProfile(
         key=str(candidate.id), lat=lat, lon=lon, max_km=candidate.max_km,

@@ -60,10 +60,13 @@ def age_band(birth_year: int | None, today: date | None = None) -> str | None:
 
 def as_draft(db: Session, candidate: Candidate) -> dict:
     """The profile in the shape of intake draft data."""
-    jobs = db.exec(select(CandidateOccupation, Occupation).join(Occupation, isouter=True)
+    jobs = db.exec(select(CandidateOccupation, Occupation)
+                   .join(Occupation, Occupation.id == CandidateOccupation.occupation_id,
+                         isouter=True)
                    .where(CandidateOccupation.candidate_id == candidate.id)
                    .order_by(CandidateOccupation.id))
-    skills = db.exec(select(CandidateSkill, Skill).join(Skill, isouter=True)
+    skills = db.exec(select(CandidateSkill, Skill)
+                     .join(Skill, Skill.id == CandidateSkill.skill_id, isouter=True)
                      .where(CandidateSkill.candidate_id == candidate.id)
                      .order_by(CandidateSkill.id))
     return {

@@ -1,14 +1,247 @@
-"""Pages for employers."""
+"""Pages for employers: organisation, placements and the candidates proposed to them."""
 
-from flask import Blueprint, render_template
+import secrets
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from spt.auth import role_required
+from spt.db import get_db
+from spt.extensions import limiter
+from spt.forms.employer import AcceptForm, DeclineForm, OrganisationForm, OutcomeForm
+from spt.forms.placements import KIND_CHOICES, LEVEL_CHOICES, PlacementForm
+from spt.services import employer_candidates, employers, pipeline, placements
+from spt.services.errors import DomainError
+from spt.views import add_error, render_form
 
 bp = Blueprint("employer", __name__, url_prefix="/werkgever")
+STATUS_FLASH = {"publiceren": _l("Plek gepubliceerd."), "pauzeren": _l("Plek gepauzeerd."),
+                "heropenen": _l("Plek heropend."), "sluiten": _l("Plek gesloten.")}
+PLACEMENT_STATUSES = {"concept": _l("Concept"), "open": _l("Open"),
+                      "gepauzeerd": _l("Gepauzeerd"), "gesloten": _l("Gesloten")}
+FACTORS = {"essential": _l("Vaardigheden die nodig zijn"),
+           "optional": _l("Vaardigheden die mooi meegenomen zijn"),
+           "skills_used": _l("Gebruikt veel van wat de kandidaat kan"),
+           "occupation": _l("Eerder werk in dit of een verwant beroep"),
+           "level": _l("Opleidingsniveau"), "distance": _l("Reisafstand"),
+           "hours": _l("Uren per week"), "theme": _l("Interesse in de sector"),
+           "kind": _l("Wil dit soort plek")}
+
+
+@bp.context_processor
+def labels() -> dict:
+    """Dutch labels for the codes the employer pages show."""
+    return {"kind_labels": dict(KIND_CHOICES), "placement_statuses": PLACEMENT_STATUSES,
+            "match_statuses": pipeline.MATCH_STATUSES, "factor_labels": FACTORS,
+            "decline_reasons": employer_candidates.DECLINE_REASONS,
+            "contract_kinds": employer_candidates.CONTRACT_KINDS,
+            "level_labels": dict(LEVEL_CHOICES)}
+
+
+def _employer():
+    return employers.for_user(get_db(), current_user.id)
+
+
+def _profile_view_limit() -> str:
+    return current_app.config.get("EMPLOYER_PROFILE_RATE_LIMIT", "30 per minute")
+
+
+def _per_user() -> str:
+    user_id = getattr(current_user, "id", None)
+    return f"user:{user_id}" if user_id else get_remote_address()
+
+
+def _add_errors(form, error: DomainError) -> None:
+    """Show a rule the service refused next to its fields; a 403/404/409 is not a form error."""
+    if error.status not in (400, 409):
+        raise error
+    for field, message in getattr(error, "errors", {error.field: error.message}).items():
+        add_error(form, DomainError(message, field=field))
 
 
 @bp.get("/")
 @role_required("employer")
 def home():
-    """The employer's start page."""
-    return render_template("werkgever/home.html")
+    """The employer's start page: verification, mentor capacity and placements."""
+    db, employer = get_db(), _employer()
+    return render_template("werkgever/home.html", employer=employer,
+                           capacity=employers.capacity(db, employer),
+                           rows=placements.list_for(db, employer)[:5])
+
+
+@bp.route("/organisatie", methods=["GET", "POST"])
+@role_required("employer")
+def organisation():
+    """The organisation profile: KvK, erkend leerbedrijf and mentor capacity."""
+    employer = _employer()
+    form = OrganisationForm(obj=employer if request.method == "GET" else None)
+    if request.method == "GET":
+        form.postcode.data, form.theme.data = employer.pc4 or "", employer.theme or ""
+    if form.validate_on_submit():
+        try:
+            employers.save_profile(get_db(), employer=employer, actor_id=current_user.id,
+                                   data=form.data_for_service())
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            flash(_("De gegevens van uw organisatie zijn opgeslagen."), "success")
+            return redirect(url_for(".home"))
+    return render_form("werkgever/organisatie.html", form, employer=employer,
+                       capacity=employers.capacity(get_db(), employer))
+
+
+@bp.get("/plekken")
+@role_required("employer")
+def placement_list():
+    """All placements of this employer with their status."""
+    employer = _employer()
+    return render_template("werkgever/plekken.html", employer=employer,
+                           rows=placements.list_for(get_db(), employer))
+
+
+@bp.route("/plekken/nieuw", methods=["GET", "POST"])
+@role_required("employer")
+def new_placement():
+    """Post a placement; a double submit finds the first one through its one-time key."""
+    employer = _employer()
+    form = PlacementForm()
+    if request.method == "GET":
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+    if form.validate_on_submit():
+        try:
+            placement = placements.save(get_db(), employer=employer, actor_id=current_user.id,
+                                        data=form.data_for_service())
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            flash(_("De plek is opgeslagen."), "success")
+            return redirect(url_for(".edit_placement", placement_id=placement.id))
+    return render_form("werkgever/plek_form.html", form, employer=employer, placement=None)
+
+
+@bp.route("/plekken/<int:placement_id>", methods=["GET", "POST"])
+@role_required("employer")
+def edit_placement(placement_id: int):
+    """Edit a placement, with the recognised occupation and how many candidates fit now."""
+    db, employer = get_db(), _employer()
+    placement = placements.get_own(db, employer, placement_id)
+    form = PlacementForm(obj=placement if request.method == "GET" else None)
+    del form.status  # the status changes through its own buttons
+    if request.method == "GET":
+        _fill(form, placement)
+    if form.validate_on_submit():
+        try:
+            placements.save(db, employer=employer, actor_id=current_user.id,
+                            placement_id=placement_id, data=form.data_for_service())
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            flash(_("De plek is opgeslagen."), "success")
+            return redirect(url_for(".edit_placement", placement_id=placement_id))
+    db.refresh(placement)  # show what is stored, not the refused input
+    return render_form("werkgever/plek_form.html", form, employer=employer, placement=placement,
+                       occupation=placements.occupation_label(db, placement),
+                       fitting=placements.fitting_count(db, placement),
+                       qualification=placements.qualifications().get(placement.crebo or ""))
+
+
+def _fill(form, placement) -> None:
+    labels = placements.skill_labels(get_db(), placement.id)
+    form.essential_skills.data = "\n".join(labels["essential"])
+    form.optional_skills.data = "\n".join(labels["optional"])
+    form.postcode.data = placement.pc4
+    for key in ("level", "theme", "min_nt2", "crebo"):
+        getattr(form, key).data = getattr(placement, key) or ""
+
+
+@bp.post("/plekken/<int:placement_id>/kopie")
+@role_required("employer")
+def duplicate_placement(placement_id: int):
+    """Copy a placement as a new concept."""
+    copy = placements.duplicate(get_db(), employer=_employer(), actor_id=current_user.id,
+                                placement_id=placement_id)
+    flash(_("Kopie gemaakt. Pas aan wat anders is en publiceer de plek."), "success")
+    return redirect(url_for(".edit_placement", placement_id=copy.id))
+
+
+@bp.post("/plekken/<int:placement_id>/<any(publiceren, pauzeren, heropenen, sluiten):action>")
+@role_required("employer")
+def placement_status(placement_id: int, action: str):
+    """Publish, pause, reopen or close a placement."""
+    placements.change_status(get_db(), employer=_employer(), actor_id=current_user.id,
+                             placement_id=placement_id, action=action)
+    flash(STATUS_FLASH[action], "success")
+    return redirect(url_for(".edit_placement", placement_id=placement_id))
+
+
+@bp.get("/plekken/<int:placement_id>/kandidaten")
+@role_required("employer")
+def candidates(placement_id: int):
+    """The candidates an advisor proposed for this placement, pseudonymised until consent."""
+    placement, cards = employer_candidates.for_placement(get_db(), employer=_employer(),
+                                                         placement_id=placement_id)
+    return render_template("werkgever/kandidaten.html", placement=placement, cards=cards)
+
+
+@bp.get("/kandidaten/<int:match_id>")
+@role_required("employer")
+@limiter.limit(_profile_view_limit, key_func=_per_user)
+def candidate(match_id: int):
+    """One proposed candidate; the view is written to the audit log."""
+    return _candidate_page(match_id)
+
+
+def _candidate_page(match_id: int, submitted=None, status: int = 200):
+    db, employer = get_db(), _employer()
+    card = employer_candidates.view(db, employer=employer, actor_id=current_user.id,
+                                    match_id=match_id)
+    forms = {"accept": AcceptForm(prefix="uitnodigen"), "decline": DeclineForm(prefix="afwijzen"),
+             "outcome": OutcomeForm(prefix="uitkomst")} | (submitted or {})
+    for form in forms.values():
+        form.version.data = card.match.version
+    return render_template("werkgever/kandidaat.html", card=card, forms=forms,
+                           capacity=employers.capacity(db, employer)), status
+
+
+def _decide(match_id: int, name: str, form, decide):
+    if form.validate_on_submit():
+        try:
+            decide(get_db(), employer=_employer(), actor_id=current_user.id, match_id=match_id,
+                   expected_version=form.version.data)
+        except DomainError as error:
+            _add_errors(form, error)
+            return _candidate_page(match_id, {name: form}, error.status)
+        flash(_("Uw besluit is opgeslagen; de adviseur is op de hoogte gebracht."), "success")
+        return redirect(url_for(".candidate", match_id=match_id))
+    return _candidate_page(match_id, {name: form}, 400)
+
+
+@bp.post("/kandidaten/<int:match_id>/uitnodigen")
+@role_required("employer")
+def accept(match_id: int):
+    """Invite the candidate to a kennismaking on a date."""
+    form = AcceptForm(prefix="uitnodigen")
+    return _decide(match_id, "accept", form, lambda db, **kw: employer_candidates.accept(
+        db, meeting_on=form.meeting_on.data, **kw))
+
+
+@bp.post("/kandidaten/<int:match_id>/afwijzen")
+@role_required("employer")
+def decline(match_id: int):
+    """Decline the candidate with a reason."""
+    form = DeclineForm(prefix="afwijzen")
+    return _decide(match_id, "decline", form, lambda db, **kw: employer_candidates.decline(
+        db, reason=form.reason.data, note=form.note.data or "", **kw))
+
+
+@bp.post("/kandidaten/<int:match_id>/uitkomst")
+@role_required("employer")
+def outcome(match_id: int):
+    """Report the outcome: proefplaatsing, geplaatst with a contract, or not placed."""
+    form = OutcomeForm(prefix="uitkomst")
+    return _decide(match_id, "outcome", form, lambda db, **kw: employer_candidates.report_outcome(
+        db, outcome=form.outcome.data, contract_kind=form.contract_kind.data or None,
+        not_placed=form.not_placed.data or None, note=form.note.data or "", **kw))

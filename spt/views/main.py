@@ -25,6 +25,12 @@ def index():
     return render_template("main/index.html")
 
 
+@bp.get("/hoe-werkt-het-matchen")
+def how_matching_works():
+    """Public transparency page in the style of the Dutch Algoritmeregister."""
+    return render_template("main/matching.html")
+
+
 @bp.get("/taal/<lang>")
 def set_language(lang: str):
     """Switch the interface language and go back to the same page."""

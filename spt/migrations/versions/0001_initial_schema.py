@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 02:40:13.754046
+Create Date: 2026-11-29 02:41:57.233228
 """
 
 import sqlalchemy as sa
@@ -342,11 +342,13 @@ def upgrade() -> None:
     sa.Column('instrument', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('meeloopdag', sa.Boolean(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['employer_id'], ['employer.id'], ),
     sa.ForeignKeyConstraint(['occupation_id'], ['occupation.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('idempotency_key')
     )
     with op.batch_alter_table('placement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_placement_employer_id'), ['employer_id'], unique=False)

@@ -1,0 +1,137 @@
+"""Forms of the advisor workspace and the audit log filter."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from spt.forms.catalogue import MultiCheckboxField, options
+from spt.models import PLACEMENT_KINDS, THEMES
+from spt.services.pipeline import CANDIDATE_STATUSES, MATCH_STATUSES
+from spt.services.workqueue import MANUAL_MATCH_TARGETS
+
+REQUIRED = _l("Dit veld is verplicht.")
+PAIR = re.compile(r"^\d{1,9}:\d{1,9}$")
+ALL = ("", _l("alle"))
+
+
+class NotesForm(FlaskForm):
+    """Advisor-only notes about a candidate."""
+
+    notes = TextAreaField(_l("Notities (alleen voor adviseurs)"), validators=[Length(max=5000)],
+                          description=_l("Bijvoorbeeld motivatie en begeleidingsbehoefte. "
+                                         "De kandidaat en werkgevers zien dit niet."))
+
+
+class MapSkillForm(FlaskForm):
+    """Link a free-text skill to a concept."""
+
+    slug = StringField(_l("Vaardigheid (code)"), validators=[DataRequired(REQUIRED),
+                                                             Length(max=100)])
+
+
+class ProposeForm(FlaskForm):
+    """Propose a pair; a choice below the top of the ranking needs a reason."""
+
+    version = IntegerField(validators=[Optional(), NumberRange(0, 10**9)], default=0)
+    note = TextAreaField(_l("Toelichting voor het dossier"), validators=[Length(max=500)])
+    override_reason = TextAreaField(
+        _l("Reden om af te wijken van de ranglijst"), validators=[Length(max=1000)],
+        description=_l("Verplicht als er hoger gerangschikte plekken of kandidaten zijn, "
+                       "of als een harde eis niet klopt."))
+
+
+class MatchMoveForm(FlaskForm):
+    """Move a match by hand; the version guards against someone else's change."""
+
+    version = IntegerField(validators=[DataRequired(REQUIRED), NumberRange(1, 10**9)])
+    status = SelectField(_l("Nieuwe status"), choices=options(
+        [(s, MATCH_STATUSES[s]) for s in MANUAL_MATCH_TARGETS]))
+    reason = StringField(_l("Reden"), validators=[Length(max=500)])
+
+
+class BulkMoveForm(FlaskForm):
+    """Move selected candidates to a status, with a reason."""
+
+    candidate_ids = SelectMultipleField(_l("Kandidaten"), coerce=int, validate_choice=False)
+    status = SelectField(_l("Naar status"), choices=options(list(CANDIDATE_STATUSES.items())))
+    reason = StringField(_l("Reden"), validators=[DataRequired(REQUIRED), Length(max=500)])
+
+    def validate_candidate_ids(self, field):
+        if not field.data:
+            raise ValidationError(_l("Kies eerst een of meer kandidaten."))
+
+
+class BoardFilterForm(FlaskForm):
+    """Filters of the pipeline board (GET)."""
+
+    class Meta:
+        csrf = False
+
+    theme = SelectField(_l("Thema"), choices=options([ALL, *THEMES]), validate_choice=False)
+    region = SelectField(_l("Arbeidsmarktregio"), choices=[], validate_choice=False)
+    kind = SelectField(_l("Soort plek"), choices=options([ALL, *PLACEMENT_KINDS]),
+                       validate_choice=False)
+    advisor = SelectField(_l("Adviseur"), choices=[], validate_choice=False)
+
+
+class RoundForm(FlaskForm):
+    """Start a match round for a region, theme and kinds of placement."""
+
+    region = SelectField(_l("Arbeidsmarktregio"), choices=[])
+    theme = SelectField(_l("Thema"), choices=options([ALL, *THEMES]))
+    kinds = MultiCheckboxField(_l("Soorten plek"), choices=options(PLACEMENT_KINDS))
+    max_per_placement = IntegerField(
+        _l("Hoogstens voorstellen per plek"), default=2,
+        validators=[DataRequired(REQUIRED), NumberRange(1, 20, _l("Kies 1 tot 20."))])
+
+
+class PairsForm(FlaskForm):
+    """Pairs of a round to lock, exclude or accept ('kandidaat:plek')."""
+
+    locked = SelectMultipleField(validate_choice=False)
+    excluded = SelectMultipleField(validate_choice=False)
+    accept = SelectMultipleField(validate_choice=False)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in (self.locked, self.excluded, self.accept):
+            if any(not PAIR.match(value or "") for value in field.data or []):
+                field.errors = [*field.errors, _l("Ongeldige combinatie.")]
+                ok = False
+        return ok
+
+    def pairs(self, field) -> list[tuple[int, int]]:
+        """The chosen pairs as (candidate id, placement id)."""
+        return [tuple(int(x) for x in value.split(":")) for value in field.data or []]
+
+
+class PeriodForm(FlaskForm):
+    """A date range (GET)."""
+
+    class Meta:
+        csrf = False
+
+    van = DateField(_l("Van"), validators=[Optional()])
+    tot = DateField(_l("Tot en met"), validators=[Optional()])
+
+
+class AuditFilterForm(PeriodForm):
+    """Filters of the audit log (GET)."""
+
+    actor = StringField(_l("Wie (e-mail of nummer)"), validators=[Length(max=254)])
+    action = StringField(_l("Actie"), validators=[Length(max=60)])
+    subject_type = StringField(_l("Soort onderwerp"), validators=[Length(max=30)])
+    subject_id = IntegerField(_l("Nummer onderwerp"), validators=[Optional(),
+                                                                 NumberRange(0, 10**9)])
+    pagina = IntegerField(validators=[Optional(), NumberRange(1, 10**6)], default=1)
+

@@ -1,0 +1,93 @@
+"""The placement form: every kind (vacature, WEP, BBL, stage, proefplaatsing) with its fields."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from spt.forms.catalogue import lines, options
+from spt.forms.employer import THEME_CHOICES
+from spt.models import NT2_LEVELS
+
+REQUIRED = _l("Dit veld is verplicht.")
+KIND_CHOICES = [("vacature", _l("Vacature (een baan)")),
+                ("wep", _l("Werkervaringsplek (WEP)")),
+                ("bbl", _l("BBL-leerbaan (leren en werken)")),
+                ("stage", _l("Stage (BOL)")), ("proefplaatsing", _l("Proefplaatsing"))]
+LEVEL_CHOICES = [("", _l("Geen eis")), ("mbo-1", _l("mbo niveau 1 (entree)")),
+                 ("mbo-2", _l("mbo niveau 2")), ("mbo-3", _l("mbo niveau 3")),
+                 ("mbo-4", _l("mbo niveau 4")), ("ad", _l("Associate degree (hbo)")),
+                 ("bachelor", _l("Bachelor")), ("master", _l("Master"))]
+INSTRUMENT_CHOICES = [("geen", _l("Geen")), ("loonkostensubsidie", _l("Loonkostensubsidie")),
+                      ("proefplaatsing", _l("Proefplaatsing (met behoud van uitkering)")),
+                      ("jobcoach", _l("Jobcoach"))]
+STATUS_CHOICES = [("concept", _l("Concept: nog niet zichtbaar voor adviseurs")),
+                  ("open", _l("Open: klaar om kandidaten voor te stellen"))]
+SKILLS_HELP = _l("Eén per regel, in gewone woorden, bijvoorbeeld 'zonnepanelen monteren' of "
+                 "'VCA'. Wij zoeken de bijpassende vaardigheid uit onze lijst.")
+
+
+class PlacementForm(FlaskForm):
+    """Create or edit a placement; the service checks the rules that need the database."""
+
+    idempotency_key = HiddenField()
+    kind = RadioField(_l("Soort plek"), choices=options(KIND_CHOICES),
+                      validators=[InputRequired(_l("Kies de soort plek."))])
+    status = RadioField(_l("Wanneer zichtbaar"), choices=options(STATUS_CHOICES),
+                        default="concept", validators=[InputRequired(_l("Kies een status."))])
+    title = StringField(_l("Functietitel"), description=_l(
+        "Bijvoorbeeld 'monteur zonnepanelen'. Wij herkennen er een beroep uit."),
+        validators=[DataRequired(REQUIRED), Length(max=200)])
+    description = TextAreaField(_l("Een dag uit het leven"), description=_l(
+        "Wat doet iemand op een gewone werkdag? Waar, met wie, met welk gereedschap?"),
+        validators=[Length(max=4000)])
+    essential_skills = TextAreaField(_l("Vaardigheden die echt nodig zijn"),
+                                     description=SKILLS_HELP, validators=[Length(max=3000)])
+    optional_skills = TextAreaField(_l("Vaardigheden die mooi meegenomen zijn"),
+                                    description=SKILLS_HELP, validators=[Length(max=3000)])
+    level = SelectField(_l("Niveau"), choices=options(LEVEL_CHOICES), default="")
+    crebo = StringField(_l("Crebonummer van de opleiding"), description=_l(
+        "5 cijfers; verplicht bij een BBL-leerbaan en een stage."),
+        validators=[Optional(), Regexp(r"^\d{5}$", message=_l(
+            "Een crebonummer bestaat uit precies 5 cijfers."))])
+    theme = SelectField(_l("Sector"), choices=options(THEME_CHOICES), default="")
+    postcode = StringField(_l("Postcode van de werkplek"), description=_l(
+        "Bijvoorbeeld 1012 AB of alleen de cijfers."),
+        validators=[DataRequired(REQUIRED), Length(max=10)])
+    hours_per_week = IntegerField(_l("Uren per week"), validators=[
+        InputRequired(REQUIRED), NumberRange(1, 60, _l("Kies 1 tot 60 uur per week."))])
+    start_date = DateField(_l("Startdatum"), validators=[Optional()])
+    duration_weeks = IntegerField(_l("Duur in weken"), description=_l("Leeg bij een vaste baan."),
+                                  validators=[Optional(), NumberRange(
+                                      1, 260, _l("Kies een duur van 1 tot 260 weken."))])
+    seats = IntegerField(_l("Aantal plekken"), default=1, validators=[
+        InputRequired(REQUIRED), NumberRange(1, 50, _l("Kies 1 tot 50 plekken."))])
+    min_nt2 = SelectField(_l("Minimaal taalniveau Nederlands"),
+                          choices=options([("", _l("Geen eis")), *NT2_LEVELS]), default="")
+    requires_driving_licence = BooleanField(_l("Rijbewijs B nodig"))
+    requires_vca = BooleanField(_l("VCA-certificaat nodig"))
+    training_offered = BooleanField(_l("Wij bieden opleiding of scholing aan"))
+    instrument = SelectField(_l("Regeling"), choices=options(INSTRUMENT_CHOICES), default="geen")
+    meeloopdag = BooleanField(_l("Een meeloopdag is mogelijk"))
+
+    def data_for_service(self) -> dict:
+        """The fields as the placements service takes them."""
+        data = {field.name: field.data for field in self if field.name != "csrf_token"}
+        data |= {"title": (self.title.data or "").strip(),
+                 "description": (self.description.data or "").strip(),
+                 "essential_skills": lines(self.essential_skills.data),
+                 "optional_skills": lines(self.optional_skills.data),
+                 "crebo": (self.crebo.data or "").strip() or None,
+                 "postcode": (self.postcode.data or "").strip()}
+        for key in ("level", "theme", "min_nt2", "idempotency_key"):
+            data[key] = data[key] or None
+        return data

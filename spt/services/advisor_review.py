@@ -1,0 +1,332 @@
+"""The advisor's review of a candidate or a placement: explained rankings, plans and decisions."""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+import matching
+from spt.models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    Employer,
+    Match,
+    Occupation,
+    Placement,
+    Skill,
+    User,
+)
+from spt.models._base import utcnow
+from spt.services import (
+    audit,
+    introductions,
+    matches,
+    matchmaking,
+    postcodes,
+    profile,
+    workqueue,
+)
+from spt.services.errors import Conflict, DomainError, NotFound
+
+RANK_LIMIT = 25
+# Candidates the matcher may propose: a finished intake and not placed, dropped out or on hold.
+ACTIVE_STATUSES = ("intake_afgerond", "orientatie", "matchvoorstel", "afgewezen")
+# Match statuses that still count as 'not yet decided' when judging whether a choice overrides.
+UNDECIDED = (None, "berekend", "matchvoorstel")
+@dataclass(frozen=True)
+class Ranked:
+    """One ranked pair as the advisor sees it; `rank` counts eligible pairs only."""
+
+    placement: Placement
+    candidate: Candidate | None
+    employer: Employer | None
+    result: matching.MatchResult
+    rank: int | None
+    match: Match | None
+    plan: matching.ModulePlan | None = None
+
+
+def candidate_profiles(db: Session, candidates: list[Candidate]) -> list[matching.CandidateProfile]:
+    """Matcher profiles of many candidates in two queries (same mapping as matchmaking)."""
+    ids = [c.id for c in candidates]
+    skills: dict[int, list] = {i: [] for i in ids}
+    jobs: dict[int, list] = {i: [] for i in ids}
+    for cid, slug, level in db.exec(select(CandidateSkill.candidate_id, Skill.slug,
+                                           CandidateSkill.self_level).join(Skill)
+                                    .where(col(CandidateSkill.candidate_id).in_(ids))):
+        skills[cid].append((slug, level))
+    for cid, uri, group in db.exec(select(CandidateOccupation.candidate_id, Occupation.uri,
+                                          Occupation.isco_group).join(Occupation)
+                                   .where(col(CandidateOccupation.candidate_id).in_(ids))):
+        jobs[cid].append((uri, group))
+    out = []
+    for c in candidates:
+        area = postcodes.area(c.pc4)
+        out.append(matching.CandidateProfile(
+            key=str(c.id), lat=area.lat if area else None, lon=area.lon if area else None,
+            max_km=c.max_km, hours_per_week=c.hours_per_week, available_from=c.available_from,
+            driving_licence=bool(c.driving_licences), certificates=c.certificates,
+            nt2=c.nt2_level, level=c.level, skills=skills[c.id],
+            occupations=[u for u, _g in jobs[c.id]],
+            occupation_groups=[g for _u, g in jobs[c.id] if g], themes=c.themes, kinds=c.kinds))
+    return out
+
+
+def active_candidates(db: Session) -> list[Candidate]:
+    """Candidates with a finished intake whom the matcher may propose."""
+    return list(db.exec(select(Candidate).where(col(Candidate.intake_completed_at).is_not(None),
+                                                col(Candidate.status).in_(ACTIVE_STATUSES))
+                        .order_by(Candidate.id)))
+
+
+def get_candidate(db: Session, candidate_id: int) -> Candidate:
+    """A candidate or NotFound."""
+    candidate = db.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound(_("Deze kandidaat bestaat niet."))
+    return candidate
+
+
+def get_placement(db: Session, placement_id: int) -> Placement:
+    """A placement or NotFound."""
+    placement = db.get(Placement, placement_id)
+    if placement is None:
+        raise NotFound(_("Deze plek bestaat niet."))
+    return placement
+
+
+def skill_labels(db: Session) -> dict[str, str]:
+    """Skill slug -> Dutch label, for phrasing explanations."""
+    return dict(db.exec(select(Skill.slug, Skill.label)).all())
+
+
+def review_skills(db: Session, candidate_id: int) -> list[tuple[CandidateSkill, object]]:
+    """Unrecognised free-text skills with the concept the taxonomy suggests (or None)."""
+    rows = list(db.exec(select(CandidateSkill).where(CandidateSkill.candidate_id == candidate_id,
+                                                     CandidateSkill.needs_review)))
+    taxonomy = matchmaking.catalogue(db).skills
+    return [(row, next(iter(taxonomy.suggest(row.free_text, limit=1)), None)) for row in rows]
+
+
+def shown_detail(results: list, key: str) -> dict:
+    """What the advisor saw, for the audit log: ids, scores, positions and the weights."""
+    return {"shown": [[getattr(r, key), round(r.score, 4), r.eligible] for r in results],
+            "weights": matching.DEFAULT_WEIGHTS.factor_weights()}
+
+
+def matches_by_placement(db: Session, candidate_id: int) -> dict[int, Match]:
+    """The candidate's stored matches keyed by placement id."""
+    return {m.placement_id: m for m in db.exec(select(Match).where(
+        Match.candidate_id == candidate_id))}
+
+
+def pair_result(db: Session, candidate: Candidate, placement: Placement) -> matching.MatchResult:
+    """The explained score of one pair as the matcher computes it now."""
+    return matching.score_pair(matchmaking.candidate_profile(db, candidate),
+                               matchmaking.placement_profiles(db, [placement])[0],
+                               knowledge=matchmaking.catalogue(db).knowledge)
+
+
+def position(db: Session, candidate: Candidate, placement: Placement, *,
+             perspective: str = "candidate") -> tuple[matching.MatchResult, int | None, list]:
+    """The pair's explained result, its rank among eligible pairs, and undecided pairs above it."""
+    cat = matchmaking.catalogue(db)
+    if perspective == "placement":
+        pool = active_candidates(db)
+        if candidate.id not in {c.id for c in pool}:
+            pool.append(candidate)
+        profiles = candidate_profiles(db, pool)
+        target = matchmaking.placement_profiles(db, [placement])[0]
+        order = matching.rank_candidates(target, profiles, knowledge=cat.knowledge, explain=False)
+        keys, mine = [r.candidate_key for r in order], str(candidate.id)
+        decided = {str(m.candidate_id) for m in db.exec(select(Match).where(
+            Match.placement_id == placement.id, col(Match.status).not_in(UNDECIDED[1:])))}
+    else:
+        pool = matchmaking.open_placements(db)
+        if placement.id not in {p.id for p in pool}:
+            pool.append(placement)
+        order = matching.rank(matchmaking.candidate_profile(db, candidate),
+                              matchmaking.placement_profiles(db, pool),
+                              knowledge=cat.knowledge, explain=False)
+        keys, mine = [r.placement_key for r in order], str(placement.id)
+        decided = {str(p) for p, m in matches_by_placement(db, candidate.id).items()
+                   if m.status not in UNDECIDED}
+    result = pair_result(db, candidate, placement)
+    rank = keys.index(mine) + 1 if mine in keys else None
+    above = [k for k in (keys[: rank - 1] if rank else keys) if k not in decided]
+    return result, rank, above
+
+
+def _ensure_match(db: Session, candidate: Candidate, placement: Placement,
+                  result: matching.MatchResult, expected_version: int | None) -> tuple[Match, int]:
+    match = db.exec(select(Match).where(Match.candidate_id == candidate.id,
+                                        Match.placement_id == placement.id)).first()
+    # expected_version 0: the page showed no match yet; None: no check (a round's own pairs)
+    if match is not None and expected_version not in (None, match.version):
+        raise Conflict(_("Iemand anders heeft deze match net gewijzigd. Laad de pagina opnieuw; "
+                         "er is niets verloren gegaan."))
+    if match is None:
+        match = Match(candidate_id=candidate.id, placement_id=placement.id)
+    match.score, match.explanation = round(result.score, 6), matches.explanation_json(result)
+    match.updated_at = utcnow()
+    db.add(match)
+    try:
+        db.flush()
+    except IntegrityError as error:  # another advisor created the same pair a moment ago
+        db.rollback()
+        raise Conflict(_("Iemand anders heeft deze match net aangemaakt. Laad de pagina "
+                         "opnieuw.")) from error
+    return match, match.version
+
+
+def propose(db: Session, *, advisor: User, candidate_id: int, placement_id: int,
+            expected_version: int | None, note: str = "", override_reason: str = "",
+            perspective: str = "candidate", round_id: int | None = None) -> Match:
+    """Propose a pair (the candidate is asked for consent); an override needs a reason."""
+    candidate, placement = get_candidate(db, candidate_id), get_placement(db, placement_id)
+    if placement.status != "open":
+        raise DomainError(_("Deze plek staat niet open."))
+    if round_id is None:
+        result, rank, above = position(db, candidate, placement, perspective=perspective)
+    else:  # the round's assignment is the ranking the advisor accepted
+        result, rank, above = pair_result(db, candidate, placement), None, []
+    override = round_id is None and (not result.eligible or bool(above))
+    if override and not override_reason.strip():
+        raise DomainError(_("Deze keuze wijkt af van de ranglijst (er staan %(n)d betere "
+                            "voorstellen boven). Geef een reden op.", n=len(above)),
+                          field="override_reason")
+    match, version = _ensure_match(db, candidate, placement, result, expected_version)
+    if override:
+        match.override_reason = override_reason.strip()[:1000]
+        db.add(match)
+        audit.record(db, actor_id=advisor.id, action="advisor.override", subject_type="match",
+                     subject_id=match.id, detail={
+                         "score": round(result.score, 6), "rank": rank, "perspective": perspective,
+                         "eligible": result.eligible, "ranked_above": above[:50],
+                         "exclusions": list(result.explanation.exclusions),
+                         "factors": matches.explanation_json(result)["factors"],
+                         "weights": matching.DEFAULT_WEIGHTS.factor_weights(placement.kind),
+                         "reason": override_reason.strip()[:1000]})
+    db.flush()
+    note = note or (_("Matchronde %(id)d", id=round_id) if round_id else "")
+    return introductions.propose(db, advisor=advisor, match_id=match.id,
+                                 expected_version=version, note=note)
+
+
+def save_notes(db: Session, *, advisor_id: int, candidate_id: int, notes: str) -> Candidate:
+    """Store the advisor-only notes (motivation, begeleidingsbehoefte)."""
+    candidate = get_candidate(db, candidate_id)
+    candidate.advisor_notes, candidate.updated_at = notes.strip()[:5000], utcnow()
+    db.add(candidate)
+    audit.record(db, actor_id=advisor_id, action="advisor.notes_saved",
+                 subject_type="candidate", subject_id=candidate.id)
+    db.commit()
+    return candidate
+
+
+def map_skill(db: Session, *, advisor_id: int, candidate_skill_id: int,
+              slug: str) -> CandidateSkill:
+    """Link an unrecognised free-text skill to a concept of the techniek list."""
+    row = db.get(CandidateSkill, candidate_skill_id)
+    if row is None:
+        raise NotFound(_("Deze vaardigheid bestaat niet."))
+    skill = db.exec(select(Skill).where(Skill.slug == slug,
+                                        col(Skill.retired_at).is_(None))).first()
+    if skill is None:
+        raise DomainError(_("Deze vaardigheid staat niet in de lijst."), field="slug")
+    duplicate = db.exec(select(CandidateSkill).where(
+        CandidateSkill.candidate_id == row.candidate_id, CandidateSkill.skill_id == skill.id,
+        CandidateSkill.id != row.id)).first()
+    row.skill_id, row.needs_review = skill.id, False
+    db.add(row)
+    if duplicate is not None:
+        db.delete(duplicate)
+    audit.record(db, actor_id=advisor_id, action="advisor.skill_mapped",
+                 subject_type="candidate", subject_id=row.candidate_id,
+                 detail={"free_text": row.free_text[:200], "skill": skill.slug})
+    db.commit()
+    return row
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    """Everything the candidate page shows."""
+
+    candidate: Candidate
+    advisor: User | None
+    completeness: profile.Completeness
+    review_skills: list
+    ranked: list[Ranked]
+    paths: list
+    matches: list
+    history: list
+    labels: dict[str, str]
+
+
+def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> CandidatePage:
+    """The candidate's profile and explained ranking; the scores shown are logged."""
+    candidate = get_candidate(db, candidate_id)
+    cat = matchmaking.catalogue(db)
+    ranked = matches.rank_for_candidate(db, candidate, limit=RANK_LIMIT, include_ineligible=True)
+    me = matchmaking.candidate_profile(db, candidate)
+    targets = matchmaking.placement_profiles(db, [p for p, _r in ranked])
+    stored = matches_by_placement(db, candidate.id)
+    employers = {e.id: e for e in db.exec(select(Employer).where(
+        col(Employer.id).in_({p.employer_id for p, _r in ranked} or {0})))}
+    rows, position_ = [], 0
+    for (placement, result), target in zip(ranked, targets, strict=True):
+        position_ += result.eligible
+        plan = matching.plan_for_placement(me, target, cat.modules, knowledge=cat.knowledge)
+        rows.append(Ranked(placement, candidate, employers.get(placement.employer_id), result,
+                           position_ if result.eligible else None, stored.get(placement.id), plan))
+    paths = matching.recommend_paths(me, cat.paths, cat.modules, knowledge=cat.knowledge, limit=5)
+    audit.record(db, actor_id=viewer_id, action="advisor.scores_shown", subject_type="candidate",
+                 subject_id=candidate.id, detail=shown_detail([r for _p, r in ranked],
+                                                              "placement_key"))
+    page = CandidatePage(
+        candidate=candidate, advisor=db.get(User, candidate.advisor_id)
+        if candidate.advisor_id else None,
+        completeness=profile.completeness(profile.as_draft(db, candidate)),
+        review_skills=review_skills(db, candidate.id), ranked=rows, paths=paths,
+        matches=matches.stored_for_candidate(db, candidate.id),
+        history=workqueue.history(db, candidate.id), labels=skill_labels(db))
+    db.commit()
+    return page
+
+
+@dataclass(frozen=True)
+class PlacementPage:
+    """Everything the placement page shows."""
+
+    placement: Placement
+    employer: Employer
+    ranked: list[Ranked]
+    labels: dict[str, str]
+
+
+def placement_page(db: Session, *, viewer_id: int, placement_id: int) -> PlacementPage:
+    """Candidates ranked for a placement with explanations; the scores shown are logged."""
+    placement = get_placement(db, placement_id)
+    cat = matchmaking.catalogue(db)
+    pool = active_candidates(db)
+    target = matchmaking.placement_profiles(db, [placement])[0]
+    results = matching.rank_candidates(target, candidate_profiles(db, pool),
+                                       knowledge=cat.knowledge, limit=RANK_LIMIT,
+                                       include_ineligible=True)
+    by_id = {str(c.id): c for c in pool}
+    stored = {m.candidate_id: m for m in db.exec(select(Match).where(
+        Match.placement_id == placement.id))}
+    rows, position_ = [], 0
+    for result in results:
+        position_ += result.eligible
+        candidate = by_id[result.candidate_key]
+        rows.append(Ranked(placement, candidate, None, result,
+                           position_ if result.eligible else None, stored.get(candidate.id)))
+    audit.record(db, actor_id=viewer_id, action="advisor.scores_shown", subject_type="placement",
+                 subject_id=placement.id, detail=shown_detail(results, "candidate_key"))
+    page = PlacementPage(placement, db.get(Employer, placement.employer_id), rows,
+                         skill_labels(db))
+    db.commit()
+    return page

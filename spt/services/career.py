@@ -1,0 +1,126 @@
+"""'Mijn loopbaan': career paths, fitting placements and next steps for one candidate."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+import matching
+from spt.models import Candidate, CareerPath, Employer, Module, Placement, User
+from spt.services import introductions, matches, matchmaking, pipeline, postcodes
+from spt.services.profile import Completeness, as_draft, completeness
+
+TOP_PATHS = 3
+TOP_PLACEMENTS = 5
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a route as shown to the candidate."""
+
+    kind: str
+    title: str
+    module: Module | None = None
+    placement_kinds: tuple[str, ...] = ()
+    needed: bool = True  # False for a module whose skills the candidate already has
+
+
+@dataclass(frozen=True)
+class PathView:
+    """A recommended career path with its steps and the training that closes the gap."""
+
+    title: str
+    description: str
+    score: float
+    steps: tuple[Step, ...]
+    modules: tuple[Module, ...]
+    total_weeks: float
+    total_cost: float
+    missing: tuple[str, ...]
+    openings: int
+
+
+@dataclass(frozen=True)
+class PlacementView:
+    """A fitting open placement: why it fits and what is still missing."""
+
+    placement: Placement
+    employer: str
+    place: str
+    score: float
+    distance_km: float | None
+    matched: tuple[str, ...]
+    missing: tuple[str, ...]
+    modules: tuple[Module, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything on the 'Mijn loopbaan' page."""
+
+    candidate: Candidate
+    status: str
+    completeness: Completeness
+    paths: tuple[PathView, ...]
+    placements: tuple[PlacementView, ...]
+    introductions: tuple
+    advisor_email: str | None
+
+
+def candidate_of(db: Session, user_id: int) -> Candidate | None:
+    """The candidate profile of an account."""
+    return db.exec(select(Candidate).where(Candidate.user_id == user_id)).first()
+
+
+def overview(db: Session, candidate: Candidate) -> Overview:
+    """Build the candidate's route page (read only)."""
+    catalogue = matchmaking.catalogue(db)
+    profile = matchmaking.candidate_profile(db, candidate)
+    modules = {m.slug: m for m in db.exec(select(Module))}
+    ranked = matches.rank_for_candidate(db, candidate, limit=TOP_PLACEMENTS)
+    advisor = db.get(User, candidate.advisor_id) if candidate.advisor_id else None
+    return Overview(
+        candidate=candidate, status=str(pipeline.CANDIDATE_STATUSES.get(candidate.status, "")),
+        completeness=completeness(as_draft(db, candidate)),
+        paths=_paths(db, catalogue, profile, modules),
+        placements=tuple(_placement_view(db, catalogue, profile, p, r, modules)
+                         for p, r in ranked),
+        introductions=tuple(introductions.for_candidate(db, candidate.id)),
+        advisor_email=advisor.email if advisor else None)
+
+
+def _label(catalogue, skill_id: str) -> str:
+    concept = catalogue.skills.get(skill_id)
+    return concept.label if concept else skill_id
+
+
+def _paths(db, catalogue, profile, modules) -> tuple[PathView, ...]:
+    placements = matchmaking.open_placements(db)
+    recommendations = matching.recommend_paths(
+        profile, catalogue.paths, catalogue.modules, knowledge=catalogue.knowledge,
+        placements=matchmaking.placement_profiles(db, placements), limit=TOP_PATHS)
+    descriptions = dict(db.exec(select(CareerPath.slug, CareerPath.description)).all())
+    return tuple(PathView(
+        title=r.path.title, description=descriptions.get(r.path.id, ""), score=r.score,
+        steps=tuple(Step(s.kind, s.title, modules.get(s.ref), s.placement_kinds,
+                         needed=s.kind != "module" or s.ref in {m.id for m in r.plan.modules})
+                    for s in r.path.steps),
+        modules=tuple(modules[m.id] for m in r.plan.modules if m.id in modules),
+        total_weeks=r.plan.total_weeks, total_cost=r.plan.total_cost,
+        missing=tuple(_label(catalogue, s) for s in r.missing_skills),
+        openings=len(r.open_placements)) for r in recommendations)
+
+
+def _placement_view(db, catalogue, profile, placement, result, modules) -> PlacementView:
+    employer = db.get(Employer, placement.employer_id)
+    area = postcodes.area(placement.pc4)
+    explanation = result.explanation
+    plan = matching.plan_modules(profile, explanation.missing_essential, catalogue.modules)
+    return PlacementView(
+        placement=placement, employer=employer.name if employer else "",
+        place=area.place if area else placement.pc4, score=result.score,
+        distance_km=explanation.distance_km,
+        matched=tuple(dict.fromkeys(_label(catalogue, m.requirement)
+                                    for m in explanation.matched)),
+        missing=tuple(_label(catalogue, s) for s in explanation.missing_essential),
+        modules=tuple(modules[m.id] for m in plan.modules if m.id in modules))
+

@@ -1,0 +1,258 @@
+"""Candidates proposed to an employer: pseudonymised until consent, decisions and outcomes."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, and_, col, func, or_, select
+
+from spt.models import (
+    Candidate,
+    CandidateSkill,
+    Employer,
+    Match,
+    Placement,
+    Skill,
+    StatusChange,
+    User,
+)
+from spt.services import audit, introductions, mail, pipeline, postcodes
+from spt.services.employers import capacity
+from spt.services.errors import DomainError, NotFound
+from spt.services.placements import PROPOSED, get_own
+from spt.services.profile import age_band
+
+# Proposals that ended after the employer saw them stay visible as history.
+HISTORY = ("afgewezen", "uitgevallen", "on_hold")
+DECLINE_REASONS = {
+    "vaardigheden": _l("Mist vaardigheden die echt nodig zijn"),
+    "ervaring": _l("Te weinig werkervaring voor deze plek"),
+    "beschikbaarheid": _l("Beschikbaarheid of uren passen niet"),
+    "reisafstand": _l("Reisafstand te groot"),
+    "plek_vervuld": _l("De plek is al vervuld"),
+    "begeleiding": _l("Geen begeleiding beschikbaar"),
+    "anders": _l("Anders (licht toe)"),
+}
+CONTRACT_KINDS = {"arbeidscontract": _l("Arbeidscontract"),
+                  "bbl-praktijkovereenkomst": _l("BBL-praktijkovereenkomst"),
+                  "stageovereenkomst": _l("Stageovereenkomst")}
+# Why a candidate was not placed, and the match status that follows.
+NOT_PLACED = {"werkgever": (_l("Wij kiezen niet voor deze kandidaat"), "afgewezen"),
+              "kandidaat": (_l("De kandidaat ziet er zelf van af"), "afgewezen"),
+              "uitgevallen": (_l("De kandidaat is uitgevallen (bijvoorbeeld ziekte)"),
+                              "uitgevallen")}
+OUTCOMES = ("proefplaatsing", "geplaatst", "niet_geplaatst")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Name and contact details, shown only while the candidate consents to this employer."""
+
+    name: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class CandidateCard:
+    """A proposed candidate as an employer may see them: a pseudonym unless `identity` is set."""
+
+    match: Match
+    placement: Placement
+    number: str
+    municipality: str | None
+    age_band: str | None
+    level: str | None
+    hours_per_week: int | None
+    available_from: date | None
+    skills: tuple[str, ...]
+    matched: tuple[tuple[str, str], ...]  # (requirement label, source: declared | occupation)
+    missing_essential: tuple[str, ...]
+    missing_optional: tuple[str, ...]
+    factors: tuple[dict, ...]
+    distance_km: float | None
+    identity: Identity | None
+
+
+def _visible(employer: Employer):
+    seen = select(StatusChange.subject_id).where(StatusChange.subject_type == "match",
+                                                 StatusChange.to_status == "voorgesteld")
+    return (select(Match, Candidate, Placement)
+            .join(Candidate, Candidate.id == Match.candidate_id)
+            .join(Placement, Placement.id == Match.placement_id)
+            .where(Placement.employer_id == employer.id,
+                   or_(col(Match.status).in_(PROPOSED),
+                       and_(col(Match.status).in_(HISTORY), col(Match.id).in_(seen)))))
+
+
+def _row(db: Session, employer: Employer, match_id: int):
+    row = db.exec(_visible(employer).where(Match.id == match_id)).first()
+    if row is None:
+        raise NotFound(_("Deze kandidaat bestaat niet of is niet aan u voorgesteld."))
+    return row
+
+
+def _labels(db: Session, slugs) -> dict[str, str]:
+    slugs = list(set(slugs))
+    return dict(db.exec(select(Skill.slug, Skill.label).where(col(Skill.slug).in_(slugs))).all())
+
+
+def _card(db: Session, employer: Employer, match: Match, candidate: Candidate,
+          placement: Placement) -> CandidateCard:
+    explanation = match.explanation or {}
+    matched = explanation.get("matched", [])
+    missing = explanation.get("missing_essential", []), explanation.get("missing_optional", [])
+    labels = _labels(db, [m.get("requirement") for m in matched] + missing[0] + missing[1])
+    skills = db.exec(select(Skill.label).join(CandidateSkill)
+                     .where(CandidateSkill.candidate_id == candidate.id).order_by(Skill.label))
+    area = postcodes.area(candidate.pc4)
+    identity = None
+    if introductions.identity_visible(db, candidate_id=candidate.id, employer_id=employer.id):
+        identity = Identity(f"{candidate.first_name} {candidate.last_name}".strip(),
+                            candidate.email, candidate.phone)
+    return CandidateCard(
+        match=match, placement=placement, number=candidate.number,
+        municipality=area.municipality if area else None,
+        age_band=age_band(candidate.birth_year), level=candidate.level,
+        hours_per_week=candidate.hours_per_week, available_from=candidate.available_from,
+        skills=tuple(skills), identity=identity,
+        matched=tuple((labels.get(m.get("requirement"), m.get("requirement")),
+                       m.get("source", "declared")) for m in matched),
+        missing_essential=tuple(labels.get(s, s) for s in missing[0]),
+        missing_optional=tuple(labels.get(s, s) for s in missing[1]),
+        factors=tuple(explanation.get("factors", [])),
+        distance_km=explanation.get("distance_km"))
+
+
+def for_placement(db: Session, *, employer: Employer, placement_id: int):
+    """A placement of this employer and the candidates proposed for it, best score first."""
+    placement = get_own(db, employer, placement_id)
+    rows = db.exec(_visible(employer).where(Match.placement_id == placement.id)
+                   .order_by(col(Match.score).desc(), Match.id))
+    return placement, [_card(db, employer, *row) for row in rows]
+
+
+def view(db: Session, *, employer: Employer, actor_id: int, match_id: int) -> CandidateCard:
+    """One proposed candidate's profile; every view is written to the audit log."""
+    card = _card(db, employer, *_row(db, employer, match_id))
+    audit.record(db, actor_id=actor_id, action="employer.viewed_candidate",
+                 subject_type="candidate", subject_id=card.match.candidate_id,
+                 detail={"match_id": match_id, "employer_id": employer.id,
+                         "identity_shown": card.identity is not None})
+    db.commit()
+    return card
+
+
+def accept(db: Session, *, employer: Employer, actor_id: int, match_id: int,
+           expected_version: int, meeting_on: date) -> Match:
+    """Invite a proposed candidate to a kennismaking, within mentor capacity and seats."""
+    match, candidate, placement = _row(db, employer, match_id)
+    # Lock the organisation row so two acceptances cannot both take the last mentor place.
+    db.exec(select(Employer).where(Employer.id == employer.id).with_for_update()).one()
+    if match.status == "voorgesteld":
+        _check_room(db, employer, placement)
+    pipeline.move_match(db, match, "kennismaking", actor_id=actor_id,
+                        expected_version=expected_version,
+                        values={"employer_decision": "accepted", "meeting_on": meeting_on})
+    pipeline.follow_match(db, candidate, "kennismaking", actor_id=actor_id)
+    what = _("uitgenodigd voor een kennismaking op %(day)s", day=format_date(meeting_on))
+    return _finish(db, employer, actor_id, match, candidate, placement, "accepted", what)
+
+
+def _check_room(db: Session, employer: Employer, placement: Placement) -> None:
+    used = capacity(db, employer)
+    if used.in_use + 1 > used.total:
+        raise DomainError(_(
+            "Uw begeleidingscapaciteit is vol: %(used)d van %(total)d begeleidingsplekken zijn in "
+            "gebruik. Rond eerst een lopende kennismaking of plaatsing af, of verhoog de "
+            "capaciteit bij 'Organisatie' als u meer begeleiders heeft.",
+            used=used.in_use, total=used.total))
+    taken = db.exec(select(func.count(Match.id)).where(
+        Match.placement_id == placement.id,
+        col(Match.status).in_(pipeline.ACTIVE_WITH_EMPLOYER))).one()
+    if taken >= placement.seats:
+        raise DomainError(_(
+            "Deze plek heeft %(seats)d plaats(en) en die zijn allemaal bezet door lopende "
+            "kennismakingen of plaatsingen. Verhoog het aantal plekken of rond er eerst een af.",
+            seats=placement.seats))
+
+
+def decline(db: Session, *, employer: Employer, actor_id: int, match_id: int,
+            expected_version: int, reason: str, note: str = "") -> Match:
+    """Decline a proposed candidate with a reason from the list and optional free text."""
+    match, candidate, placement = _row(db, employer, match_id)
+    if reason not in DECLINE_REASONS:
+        raise DomainError(_("Kies een reden."), field="reason")
+    if reason == "anders" and not note.strip():
+        raise DomainError(_("Licht de reden kort toe."), field="note")
+    label = str(DECLINE_REASONS[reason])
+    pipeline.move_match(db, match, "afgewezen", actor_id=actor_id, reason=label,
+                        expected_version=expected_version,
+                        values={"employer_decision": "declined", "decline_reason": reason,
+                                "decline_note": note.strip()[:1000]})
+    _after_exit(db, candidate, match, actor_id, label)
+    what = _("afgewezen (reden: %(reason)s)", reason=label)
+    return _finish(db, employer, actor_id, match, candidate, placement, "declined", what)
+
+
+def report_outcome(db: Session, *, employer: Employer, actor_id: int, match_id: int,
+                   expected_version: int, outcome: str, contract_kind: str | None = None,
+                   not_placed: str | None = None, note: str = "") -> Match:
+    """Report what became of a kennismaking: proefplaatsing, geplaatst or not placed."""
+    match, candidate, placement = _row(db, employer, match_id)
+    if outcome not in OUTCOMES:
+        raise DomainError(_("Kies een uitkomst."), field="outcome")
+    values: dict = {"outcome": outcome, "outcome_reason": note.strip()[:1000]}
+    if outcome == "geplaatst":
+        if contract_kind not in CONTRACT_KINDS:
+            raise DomainError(_("Kies de soort overeenkomst."), field="contract_kind")
+        new, values["contract_kind"] = "geplaatst", contract_kind
+        what = _("geplaatst (%(kind)s)", kind=str(CONTRACT_KINDS[contract_kind]))
+    elif outcome == "proefplaatsing":
+        new, what = "proefplaatsing", _("gestart met een proefplaatsing")
+    elif not_placed in NOT_PLACED:
+        label, new = str(NOT_PLACED[not_placed][0]), NOT_PLACED[not_placed][1]
+        what = _("niet geplaatst (%(reason)s)", reason=label)
+    else:
+        raise DomainError(_("Kies waarom de kandidaat niet geplaatst is."), field="not_placed")
+    pipeline.move_match(db, match, new, actor_id=actor_id, expected_version=expected_version,
+                        reason=note.strip() or what, values=values)
+    if new in pipeline.SIDE_EXITS:
+        _after_exit(db, candidate, match, actor_id, what)
+    else:
+        pipeline.follow_match(db, candidate, new, actor_id=actor_id)
+    return _finish(db, employer, actor_id, match, candidate, placement, "outcome_" + new, what)
+
+
+def _after_exit(db: Session, candidate: Candidate, match: Match, actor_id: int,
+                reason: str) -> None:
+    """The candidate leaves the pipeline step only when no other employer is still active."""
+    others = db.exec(select(Match.id).where(Match.candidate_id == candidate.id,
+                                            Match.id != match.id,
+                                            col(Match.status).in_(PROPOSED))).first()
+    allowed = pipeline.CANDIDATE_TRANSITIONS.get(candidate.status, set())
+    target = next((s for s in ("afgewezen", match.status) if s in allowed), None)
+    if others is None and target:
+        pipeline.move_candidate(db, candidate, target, actor_id=actor_id, reason=reason)
+
+
+def _finish(db: Session, employer: Employer, actor_id: int, match: Match, candidate: Candidate,
+            placement: Placement, decision: str, what: str) -> Match:
+    audit.record(db, actor_id=actor_id, action="employer.decided", subject_type="match",
+                 subject_id=match.id, detail={"decision": decision, "status": match.status,
+                                              "employer_id": employer.id})
+    advisor = db.get(User, match.proposed_by_id) if match.proposed_by_id else None
+    if advisor is not None and advisor.active:
+        mail.queue(db, to=advisor.email,
+                   subject=_("Reactie van %(employer)s op kandidaat %(number)s",
+                             employer=employer.name, number=candidate.number),
+                   body=_("%(employer)s heeft kandidaat %(number)s voor de plek '%(title)s' "
+                          "%(what)s.\n\nBekijk de details in SPT Match: %(link)s",
+                          employer=employer.name, number=candidate.number,
+                          title=placement.title, what=what,
+                          link=url_for("advisor.home", _external=True)))
+    db.commit()
+    return match

@@ -1,0 +1,226 @@
+"""An employer's placements: post, edit, duplicate, pause, reopen and close them."""
+
+import csv
+from functools import cache
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, func, select
+
+import matching
+from spt.models import Candidate, Employer, Match, Occupation, Placement, PlacementSkill, Skill
+from spt.models._base import utcnow
+from spt.services import audit, matchmaking, postcodes
+from spt.services.employers import TRAINING_KINDS
+from spt.services.errors import DomainError, NotFound
+from spt.services.reference import data_file
+
+FIELDS = ("kind", "title", "description", "level", "crebo", "theme", "hours_per_week",
+          "start_date", "duration_weeks", "seats", "min_nt2", "requires_driving_licence",
+          "requires_vca", "training_offered", "instrument", "meeloopdag")
+# Statuses an employer action may start from, and where it leads.
+ACTIONS = {"publiceren": ({"concept"}, "open"), "pauzeren": ({"open"}, "gepauzeerd"),
+           "heropenen": ({"gepauzeerd", "gesloten"}, "open"),
+           "sluiten": ({"concept", "open", "gepauzeerd"}, "gesloten")}
+# Match statuses the employer sees: what an advisor proposed to it, and what became of it.
+PROPOSED = ("voorgesteld", "kennismaking", "proefplaatsing", "geplaatst")
+# Candidates no longer looking are not counted as "passen nu".
+NOT_LOOKING = ("geplaatst", "nazorg", "duurzaam_geplaatst", "uitgevallen", "on_hold")
+
+
+class InvalidPlacement(DomainError):
+    """One or more fields broke a rule; `errors` maps each field to its Dutch message."""
+
+    def __init__(self, errors: dict[str, str]):
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field=field)
+        self.errors = errors
+
+
+@cache
+def qualifications() -> dict[str, str]:
+    """Known crebo codes (qualifications and their dossiers) with their Dutch names."""
+    with data_file("mbo_kwalificaties.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    known = {row["dossier_crebo"]: row["kwalificatiedossier"] for row in rows}
+    return known | {row["kwalificatie_crebo"]: row["kwalificatie"] for row in rows}
+
+
+def list_for(db: Session, employer: Employer) -> list[tuple[Placement, int]]:
+    """The employer's placements, newest first, with how many candidates were proposed."""
+    proposed = dict(db.exec(select(Match.placement_id, func.count(Match.id)).join(Placement)
+                            .where(Placement.employer_id == employer.id,
+                                   col(Match.status).in_(PROPOSED))
+                            .group_by(Match.placement_id)).all())
+    rows = db.exec(select(Placement).where(Placement.employer_id == employer.id)
+                   .order_by(col(Placement.id).desc()))
+    return [(p, proposed.get(p.id, 0)) for p in rows]
+
+
+def get_own(db: Session, employer: Employer, placement_id: int) -> Placement:
+    """One of the employer's own placements; another employer's is NotFound."""
+    placement = db.get(Placement, placement_id)
+    if placement is None or placement.employer_id != employer.id:
+        raise NotFound(_("Deze plek bestaat niet."))
+    return placement
+
+
+def skill_labels(db: Session, placement_id: int) -> dict[str, list[str]]:
+    """The placement's skill labels by relation (essential, optional)."""
+    labels: dict[str, list[str]] = {"essential": [], "optional": []}
+    for label, relation in db.exec(select(Skill.label, PlacementSkill.relation).join(Skill)
+                                   .where(PlacementSkill.placement_id == placement_id)
+                                   .order_by(Skill.label)):
+        labels[relation].append(label)
+    return labels
+
+
+def occupation_label(db: Session, placement: Placement) -> str | None:
+    """The ESCO occupation recognised in the title, as a Dutch label."""
+    occupation = db.get(Occupation, placement.occupation_id) if placement.occupation_id else None
+    return occupation.preferred_label if occupation else None
+
+
+def save(db: Session, *, employer: Employer, actor_id: int, data: dict,
+         placement_id: int | None = None) -> Placement:
+    """Create or update a placement with its skills; a repeated one-time key finds the first."""
+    if placement_id is None and (existing := _by_key(db, employer, data.get("idempotency_key"))):
+        return existing
+    placement = get_own(db, employer, placement_id) if placement_id else Placement(
+        employer_id=employer.id, kind=data["kind"], title="", pc4="", hours_per_week=0,
+        status=data.get("status") or "concept", idempotency_key=data.get("idempotency_key"))
+    values, skills = _checked(db, employer, data)
+    for key, value in values.items():
+        setattr(placement, key, value)
+    placement.updated_at = utcnow()
+    db.add(placement)
+    db.flush()
+    _replace_skills(db, placement.id, skills)
+    audit.record(db, actor_id=actor_id, action="employer.placement_saved",
+                 subject_type="placement", subject_id=placement.id,
+                 detail={"new": placement_id is None, "status": placement.status})
+    try:
+        db.commit()
+    except IntegrityError:  # the same form was submitted twice at the same moment
+        db.rollback()
+        if existing := _by_key(db, employer, data.get("idempotency_key")):
+            return existing
+        raise
+    return placement
+
+
+def _by_key(db: Session, employer: Employer, key: str | None) -> Placement | None:
+    if not key:
+        return None
+    placement = db.exec(select(Placement).where(Placement.idempotency_key == key)).first()
+    if placement is not None and placement.employer_id != employer.id:
+        raise DomainError(_("Het formulier is verlopen. Laad de pagina opnieuw."))
+    return placement
+
+
+def _checked(db: Session, employer: Employer, data: dict) -> tuple[dict, dict[str, list[int]]]:
+    """Field values and skill ids, or InvalidPlacement naming every broken rule."""
+    errors: dict[str, str] = {}
+    values = {key: data[key] for key in FIELDS}
+    if data["kind"] in TRAINING_KINDS:
+        if not employer.recognised_training_company:
+            errors["kind"] = _("Een BBL-leerbaan of stage kan alleen bij een erkend leerbedrijf "
+                               "(SBB). Vul uw erkenning en SBB-nummer in bij 'Organisatie'.")
+        if not data.get("crebo"):
+            errors["crebo"] = _("Vul het crebonummer in van de opleiding (5 cijfers).")
+    if data.get("crebo") and data["crebo"] not in qualifications():
+        errors["crebo"] = _("Crebonummer %(crebo)s kennen we niet. Controleer het nummer "
+                            "bij SBB of de school.", crebo=data["crebo"])
+    try:
+        values["pc4"] = postcodes.parse(data["postcode"])[1]
+    except DomainError as error:
+        errors["postcode"] = error.message
+    skills = {"essential": _skill_ids(db, data["essential_skills"], "essential_skills", errors),
+              "optional": _skill_ids(db, data["optional_skills"], "optional_skills", errors)}
+    if not data["essential_skills"] and "essential_skills" not in errors:
+        errors["essential_skills"] = _("Noem minstens één vaardigheid die echt nodig is.")
+    if errors:
+        raise InvalidPlacement(errors)
+    skills["optional"] = [s for s in skills["optional"] if s not in skills["essential"]]
+    values["crebo"] = data.get("crebo") or None
+    values["occupation_id"] = _occupation_id(db, data["title"])
+    return values, skills
+
+
+def _skill_ids(db: Session, texts: list[str], field: str, errors: dict) -> list[int]:
+    taxonomy = matchmaking.catalogue(db).skills
+    slugs, unknown = [], []
+    for text in texts:
+        found = taxonomy.best(text, cutoff=matchmaking.SKILL_CUTOFF)
+        (slugs if found else unknown).append(found.concept_id if found else text)
+    if unknown:
+        errors[field] = _("Deze vaardigheden herkennen we niet: %(names)s. Beschrijf ze anders, "
+                          "bijvoorbeeld 'zonnepanelen monteren' of 'VCA'.",
+                          names=", ".join(f"'{u[:60]}'" for u in unknown[:5]))
+        return []
+    ids = dict(db.exec(select(Skill.slug, Skill.id).where(col(Skill.slug).in_(slugs))).all())
+    return list(dict.fromkeys(ids[s] for s in slugs if s in ids))
+
+
+def _occupation_id(db: Session, title: str) -> int | None:
+    found = matchmaking.catalogue(db).occupations.best(title,
+                                                       cutoff=matchmaking.OCCUPATION_CUTOFF)
+    if found is None:
+        return None
+    return db.exec(select(Occupation.id).where(Occupation.uri == found.concept_id)).first()
+
+
+def _replace_skills(db: Session, placement_id: int, skills: dict[str, list[int]]) -> None:
+    db.exec(delete(PlacementSkill).where(PlacementSkill.placement_id == placement_id))
+    db.add_all(PlacementSkill(placement_id=placement_id, skill_id=skill_id, relation=relation)
+               for relation, ids in skills.items() for skill_id in ids)
+
+
+def duplicate(db: Session, *, employer: Employer, actor_id: int, placement_id: int) -> Placement:
+    """A copy of a placement with its skills, as a concept to edit before it goes live."""
+    source = get_own(db, employer, placement_id)
+    copy = Placement(**{key: getattr(source, key) for key in (*FIELDS, "pc4", "occupation_id")},
+                     employer_id=employer.id, status="concept")
+    copy.title = _("%(title)s (kopie)", title=source.title)[:200]
+    db.add(copy)
+    db.flush()
+    db.add_all(PlacementSkill(placement_id=copy.id, skill_id=link.skill_id, relation=link.relation)
+               for link in db.exec(select(PlacementSkill)
+                                   .where(PlacementSkill.placement_id == source.id)))
+    audit.record(db, actor_id=actor_id, action="employer.placement_duplicated",
+                 subject_type="placement", subject_id=copy.id, detail={"from": source.id})
+    db.commit()
+    return copy
+
+
+def change_status(db: Session, *, employer: Employer, actor_id: int, placement_id: int,
+                  action: str) -> Placement:
+    """Publish, pause, reopen or close a placement."""
+    placement = get_own(db, employer, placement_id)
+    allowed_from, new = ACTIONS[action]
+    if placement.status not in allowed_from:
+        raise DomainError(_("Dat kan niet met een plek die nu de status '%(status)s' heeft.",
+                            status=placement.status))
+    if new == "open" and placement.kind in TRAINING_KINDS and \
+            not employer.recognised_training_company:
+        raise DomainError(_("Een BBL-leerbaan of stage kan alleen open bij een erkend "
+                            "leerbedrijf (SBB)."))
+    old, placement.status, placement.updated_at = placement.status, new, utcnow()
+    db.add(placement)
+    audit.record(db, actor_id=actor_id, action="employer.placement_status",
+                 subject_type="placement", subject_id=placement.id,
+                 detail={"from": old, "to": new})
+    db.commit()
+    return placement
+
+
+def fitting_count(db: Session, placement: Placement) -> int:
+    """How many registered candidates fit this placement now (a count, never who)."""
+    candidates = db.exec(select(Candidate).where(col(Candidate.intake_completed_at).is_not(None),
+                                                 col(Candidate.status).not_in(NOT_LOOKING)))
+    profiles = [matchmaking.candidate_profile(db, c) for c in candidates]
+    if not profiles:
+        return 0
+    profile = matchmaking.placement_profiles(db, [placement])[0]
+    return len(matching.rank_candidates(profile, profiles, explain=False,
+                                        knowledge=matchmaking.catalogue(db).knowledge))

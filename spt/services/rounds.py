@@ -1,0 +1,243 @@
+"""Match rounds: a capacity-aware proposal of pairs for many candidates at once.
+
+`run_round(db, round_id)` is a plain function over a stored MatchRound so that a background worker
+(RQ) can run it later; today the request runs it. It commits twice on purpose: once to show the
+round as running (progress a worker's page can poll), once with the result.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+import matching
+from spt.models import Candidate, Employer, Match, MatchRound, Placement, User
+from spt.models._base import utcnow
+from spt.services import advisor_review, audit, matchmaking, pipeline, postcodes
+from spt.services.errors import DomainError, NotFound
+
+TOP_K = 10
+# A candidate with a match in one of these statuses is already in an introduction.
+BUSY = ("wacht_op_kandidaat", "voorgesteld", "kennismaking", "proefplaatsing", "geplaatst")
+# Pairs that were tried and ended are never proposed again by a round.
+ENDED = ("afgewezen", "uitgevallen")
+FILLED = ("proefplaatsing", "geplaatst")  # seats taken
+REASONS = {
+    "no_eligible_placement": _l("geen passende plek (harde eisen of te lage score)"),
+    "excluded_by_advisor": _l("uitgesloten door de adviseur"),
+    "capacity_full": _l("passende plekken zijn vol (plekken of begeleidingscapaciteit)"),
+}
+
+
+def _region(pc4: str | None) -> str:
+    area = postcodes.area(pc4)
+    return area.region if area else ""
+
+
+def _wanted(params: dict, *, region_of: str, themes, kinds) -> bool:
+    return ((not params.get("region") or region_of == params["region"])
+            and (not params.get("theme") or params["theme"] in themes)
+            and (not params.get("kinds") or bool(set(params["kinds"]) & set(kinds))))
+
+
+def _counts(db: Session, key, statuses) -> Counter:
+    rows = db.exec(select(key, func.count()).select_from(Match)
+                   .join(Placement, Placement.id == Match.placement_id)
+                   .where(col(Match.status).in_(statuses)).group_by(key))
+    return Counter(dict(rows.all()))
+
+
+def _inputs(db: Session, params: dict):
+    busy = set(db.exec(select(Match.candidate_id).where(col(Match.status).in_(BUSY))))
+    candidates = [c for c in advisor_review.active_candidates(db) if c.id not in busy
+                  and _wanted(params, region_of=_region(c.pc4), themes=c.themes, kinds=c.kinds)]
+    placements = [p for p in matchmaking.open_placements(db)
+                  if _wanted(params, region_of=_region(p.pc4), themes=[p.theme], kinds=[p.kind])]
+    filled = _counts(db, Match.placement_id, FILLED)
+    profiles = [replace(profile, seats=max(0, profile.seats - filled[int(profile.key)]))
+                for profile in matchmaking.placement_profiles(db, placements)]
+    in_use = _counts(db, Placement.employer_id, pipeline.ACTIVE_WITH_EMPLOYER)
+    employers = db.exec(select(Employer.id, Employer.mentor_capacity).where(
+        col(Employer.id).in_({p.employer_id for p in placements} or {0}))).all()
+    capacity = {str(e): max(0, cap - in_use[e]) for e, cap in employers}
+    ended = [(str(c), str(p)) for c, p in db.exec(select(Match.candidate_id, Match.placement_id)
+                                                  .where(col(Match.status).in_(ENDED)))]
+    return candidates, profiles, capacity, ended
+
+
+def compute(db: Session, params: dict) -> dict:
+    """Run the assignment for these choices and return the result as stored JSON."""
+    started = time.perf_counter()
+    candidates, placements, capacity, ended = _inputs(db, params)
+    cat = matchmaking.catalogue(db)
+    profiles = advisor_review.candidate_profiles(db, candidates)
+    index = matching.PlacementIndex.build(placements, knowledge=cat.knowledge)
+    pairs = [p for row in matching.top_k_pairs(profiles, index, k=TOP_K) for p in row]
+    known_c, known_p = {c.key: c for c in profiles}, {p.key: p for p in placements}
+    locked = [(str(c), str(p)) for c, p in params.get("locked", [])
+              if str(c) in known_c and str(p) in known_p]
+    seen = {(p.candidate_key, p.placement_key) for p in pairs}
+    pairs += [matching.score_pair(known_c[c], known_p[p], knowledge=cat.knowledge)
+              for c, p in locked if (c, p) not in seen]
+    excluded = {(str(c), str(p)) for c, p in params.get("excluded", [])} | set(ended)
+    try:
+        result = matching.assign(
+            pairs, placements, candidates=list(known_c), employer_capacity=capacity,
+            locked=locked, excluded=excluded - set(locked),
+            max_proposals_per_placement=int(params.get("max_per_placement") or 1))
+    except ValueError as error:
+        raise DomainError(_("De vastgezette combinaties passen niet binnen de plekken of de "
+                            "begeleidingscapaciteit. Zet er minder vast.")) from error
+    return {
+        "candidates": len(profiles), "placements": len(placements),
+        "pairs": [{"candidate_id": int(p.candidate_key), "placement_id": int(p.placement_key),
+                   "score": round(p.score, 4), "locked": p.locked} for p in result.pairs],
+        "unassigned": [{"candidate_id": int(u.candidate_key), "reason": u.reason}
+                       for u in result.unassigned],
+        "seats": sum(u.capacity or 0 for u in result.placements),
+        "employers": [{"employer_id": int(u.key), "used": u.used, "capacity": u.capacity}
+                      for u in result.employers],
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _get(db: Session, round_id: int) -> MatchRound:
+    row = db.get(MatchRound, round_id)
+    if row is None:
+        raise NotFound(_("Deze matchronde bestaat niet."))
+    return row
+
+
+def run_round(db: Session, round_id: int) -> MatchRound:
+    """Compute a stored round and store its result (the function a background worker runs)."""
+    row = _get(db, round_id)
+    row.status, row.progress = "bezig", 10
+    db.add(row)
+    db.commit()
+    try:
+        result, row.status = compute(db, row.params), "klaar"
+    except DomainError as error:
+        result, row.status = {**row.result, "error": error.message}, "fout"
+    row.result, row.progress, row.finished_at = result, 100, utcnow()
+    db.add(row)
+    db.commit()
+    return row
+
+
+def start(db: Session, *, advisor_id: int, region: str, theme: str, kinds: list[str],
+          max_per_placement: int) -> MatchRound:
+    """Store a new round with its choices and run it (in the request until a worker exists)."""
+    row = MatchRound(created_by_id=advisor_id, params={
+        "region": region, "theme": theme, "kinds": list(kinds),
+        "max_per_placement": max_per_placement, "locked": [], "excluded": []})
+    db.add(row)
+    db.commit()
+    return run_round(db, row.id)
+
+
+def adjust(db: Session, *, advisor_id: int, round_id: int, locked: list, excluded: list
+           ) -> MatchRound:
+    """Lock or exclude pairs and rerun; refused locks change nothing."""
+    row = _get(db, round_id)
+    params = {**row.params, "locked": [list(p) for p in locked],
+              "excluded": [list(p) for p in excluded if p not in locked]}
+    result = compute(db, params)
+    row.params, row.result, row.status, row.finished_at = params, result, "klaar", utcnow()
+    db.add(row)
+    audit.record(db, actor_id=advisor_id, action="advisor.round_adjusted",
+                 subject_type="match_round", subject_id=row.id,
+                 detail={"locked": params["locked"], "excluded": params["excluded"]})
+    db.commit()
+    return row
+
+
+def accept(db: Session, *, advisor: User, round_id: int, pairs: list[tuple[int, int]]
+           ) -> tuple[int, list[tuple[int, int, str]]]:
+    """Propose the chosen pairs of a round, each through the consent flow; report failures."""
+    row = _get(db, round_id)
+    offered = {(p["candidate_id"], p["placement_id"]) for p in row.result.get("pairs", [])}
+    done, failed = [], []
+    for candidate_id, placement_id in pairs:
+        if (candidate_id, placement_id) not in offered:
+            failed.append((candidate_id, placement_id, _("Deze combinatie hoort niet bij de "
+                                                         "ronde.")))
+            continue
+        try:  # each proposal is its own transaction: one refusal does not undo the others
+            advisor_review.propose(db, advisor=advisor, candidate_id=candidate_id,
+                                   placement_id=placement_id, expected_version=None,
+                                   round_id=round_id)
+            done.append([candidate_id, placement_id])
+        except DomainError as error:
+            db.rollback()
+            failed.append((candidate_id, placement_id, error.message))
+    row = _get(db, round_id)
+    row.result = {**row.result, "accepted": [*row.result.get("accepted", []), *done]}
+    db.add(row)
+    audit.record(db, actor_id=advisor.id, action="advisor.round_accepted",
+                 subject_type="match_round", subject_id=row.id,
+                 detail={"accepted": done, "failed": [[c, p] for c, p, _m in failed]})
+    db.commit()
+    return len(done), failed
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """A round joined back to its rows, with totals for the page."""
+
+    round: MatchRound
+    pairs: list
+    unassigned: list
+    employers: list
+    reasons: Counter
+    capacity_used: int
+    capacity_total: int
+    locked: set
+    excluded: set
+    accepted: set
+
+
+def _by_id(db: Session, model, ids) -> dict:
+    return {r.id: r for r in db.exec(select(model).where(col(model.id).in_(set(ids) or {0})))}
+
+
+def view(db: Session, round_id: int) -> RoundView:
+    """The round's proposed pairs, unassigned candidates and capacity, for display."""
+    row = _get(db, round_id)
+    result = row.result
+    pairs, unassigned = result.get("pairs", []), result.get("unassigned", [])
+    candidates = _by_id(db, Candidate, [p["candidate_id"] for p in pairs]
+                        + [u["candidate_id"] for u in unassigned])
+    placements = _by_id(db, Placement, [p["placement_id"] for p in pairs])
+    employers = _by_id(db, Employer, [e["employer_id"] for e in result.get("employers", [])]
+                       + [p.employer_id for p in placements.values()])
+    use = result.get("employers", [])
+
+    def as_set(key):
+        return {tuple(p) for p in (result if key == "accepted" else row.params).get(key, [])}
+
+    return RoundView(
+        round=row,
+        pairs=[(p, candidates.get(p["candidate_id"]), placements.get(p["placement_id"]),
+                employers.get(placements[p["placement_id"]].employer_id)
+                if p["placement_id"] in placements else None) for p in pairs],
+        unassigned=[(candidates.get(u["candidate_id"]), REASONS.get(u["reason"], u["reason"]))
+                    for u in unassigned],
+        employers=[(employers.get(e["employer_id"]), e) for e in use],
+        reasons=Counter(u["reason"] for u in unassigned),
+        capacity_used=sum(e["used"] for e in use),
+        capacity_total=sum(e["capacity"] or 0 for e in use),
+        locked=as_set("locked"), excluded=as_set("excluded"), accepted=as_set("accepted"))
+
+
+def recent(db: Session, *, limit: int = 10) -> list[MatchRound]:
+    """The latest rounds, newest first."""
+    return list(db.exec(select(MatchRound).order_by(col(MatchRound.id).desc()).limit(limit)))
+
+
+def regions() -> list[str]:
+    """The arbeidsmarktregio's a round can be limited to."""
+    return sorted({a.region for a in postcodes.areas().values() if a.region})

@@ -1,0 +1,71 @@
+"""Match rounds: choose region, theme and kinds, review the proposed pairs, adjust and accept."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spt.db import get_db
+from spt.forms.advisor import PairsForm, RoundForm
+from spt.forms.catalogue import options
+from spt.services import rounds
+from spt.views import render_form
+from spt.views.advisor import advisors_only, form_error
+
+bp = Blueprint("advisor_rounds", __name__, url_prefix="/adviseur")
+
+
+def _round_form() -> RoundForm:
+    form = RoundForm()
+    form.region.choices = options([("", _("alle regio's")), *rounds.regions()])
+    return form
+
+
+@bp.route("/matchronde", methods=["GET", "POST"])
+@advisors_only
+def new_round():
+    """Start a round; it runs within the request for now."""
+    form = _round_form()
+    if form.validate_on_submit():
+        row = rounds.start(get_db(), advisor_id=current_user.id, region=form.region.data,
+                           theme=form.theme.data, kinds=form.kinds.data,
+                           max_per_placement=form.max_per_placement.data)
+        return redirect(url_for(".show_round", round_id=row.id))
+    return render_form("adviseur/matchronde.html", form, recent=rounds.recent(get_db()))
+
+
+@bp.get("/matchronde/<int:round_id>")
+@advisors_only
+def show_round(round_id: int):
+    """The round's pairs, totals and unassigned candidates with the reason."""
+    return render_template("adviseur/matchronde_resultaat.html",
+                           view=rounds.view(get_db(), round_id), reasons=rounds.REASONS)
+
+
+@bp.post("/matchronde/<int:round_id>/aanpassen")
+@advisors_only
+def adjust(round_id: int):
+    """Lock or exclude pairs and rerun the round."""
+    form = PairsForm()
+    if not form.validate_on_submit():
+        return form_error(form)
+    rounds.adjust(get_db(), advisor_id=current_user.id, round_id=round_id,
+                  locked=form.pairs(form.locked), excluded=form.pairs(form.excluded))
+    flash(_("De ronde is opnieuw berekend."), "success")
+    return redirect(url_for(".show_round", round_id=round_id))
+
+
+@bp.post("/matchronde/<int:round_id>/accepteren")
+@advisors_only
+def accept(round_id: int):
+    """Propose the selected pairs; each candidate is asked for consent."""
+    form = PairsForm()
+    if not form.validate_on_submit() or not form.accept.data:
+        return form_error(form) if form.errors else redirect(url_for(".show_round",
+                                                                      round_id=round_id))
+    done, failed = rounds.accept(get_db(), advisor=current_user, round_id=round_id,
+                                 pairs=form.pairs(form.accept))
+    flash(_("%(n)d voorstellen verstuurd.", n=done), "success")
+    for candidate_id, placement_id, message in failed:
+        flash(_("Kandidaat %(c)d bij plek %(p)d: %(m)s", c=candidate_id, p=placement_id,
+                m=message), "error")
+    return redirect(url_for(".show_round", round_id=round_id))

@@ -1,0 +1,142 @@
+"""The intake wizard at /intake: six steps, saved per step, finished by creating the account."""
+
+import secrets
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from spt.db import get_db
+from spt.forms.catalogue import options
+from spt.forms.intake import STEP_FORMS, AccountForm, ConsentForm
+from spt.services import intake
+from spt.services.errors import DomainError
+from spt.services.profile import completeness
+from spt.views import add_error
+
+bp = Blueprint("intake", __name__, url_prefix="/intake")
+STEP_TITLES = {1: "Over jou", 2: "Werk en ervaring", 3: "Vaardigheden",
+               4: "Opleiding en certificaten", 5: "Wensen", 6: "Toestemming"}
+
+
+@bp.before_request
+def only_visitors_and_candidates():
+    """Employers, advisors and admins have no intake."""
+    if current_user.is_authenticated and current_user.role != "candidate":
+        abort(403)
+
+
+def _user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _token() -> str:
+    if "intake_token" not in session:
+        session["intake_token"] = secrets.token_urlsafe(32)
+    return session["intake_token"]
+
+
+def _draft_data() -> tuple[dict, int]:
+    draft = intake.find_draft(get_db(), user_id=_user_id(), token=session.get("intake_token"))
+    if draft is None and current_user.is_authenticated:
+        return intake.profile_draft(get_db(), current_user.id), 1
+    return (draft.data, draft.step) if draft else ({}, 1)
+
+
+@bp.get("/")
+def start():
+    """Continue where the visitor left off."""
+    _data, furthest = _draft_data()
+    return redirect(url_for(".step", number=furthest))
+
+
+def _form_values(number: int, form) -> dict:
+    if number == 2:
+        return {"jobs": [{"title": (e.title.data or "").strip(), "years": e.years.data}
+                         for e in form.jobs if (e.title.data or "").strip()]}
+    if number == 3:
+        return {"skills": [{"name": (e.skill.data or "").strip(), "level": e.level.data}
+                           for e in form.skills if (e.skill.data or "").strip()]}
+    values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    for key, value in values.items():
+        if isinstance(value, date):
+            values[key] = value.isoformat()
+        elif isinstance(value, str):
+            values[key] = value.strip()
+    return values
+
+
+def _make_form(number: int, data: dict, *, submitted: bool):
+    saved = dict(data.get(str(number), {}))
+    if number == 5 and saved.get("available_from"):
+        saved["available_from"] = date.fromisoformat(saved["available_from"])
+    if number == 3:
+        saved = {"skills": [{"skill": s["name"], "level": s["level"]}
+                            for s in saved.get("skills", [])]}
+    form = STEP_FORMS[number]() if submitted else STEP_FORMS[number](data=saved)
+    if number == 4:
+        form.certificates.choices = options(intake.certificate_choices(get_db()))
+    return form
+
+
+@bp.route("/<int:number>", methods=["GET", "POST"])
+def step(number: int):
+    """One of steps 1-5; a valid submit saves the step and goes on."""
+    if number == 6:
+        return consent()
+    if number not in STEP_FORMS:
+        abort(404)
+    data, furthest = _draft_data()
+    form = _make_form(number, data, submitted=False)
+    if form.is_submitted():
+        form = _make_form(number, data, submitted=True)
+        if form.validate():
+            intake.save_step(get_db(), user_id=_user_id(), token=_token(), step=number,
+                             values=_form_values(number, form))
+            return redirect(_next_url(number))
+    return _render(number, form, data, furthest)
+
+
+def _next_url(number: int) -> str:
+    if intake.is_finished(get_db(), _user_id()):
+        flash(_("Je gegevens zijn opgeslagen. Je matches zijn bijgewerkt."), "success")
+        return url_for("candidate.profile")
+    return url_for(".step", number=number + 1)
+
+
+def _render(number: int, form, data: dict, furthest: int):
+    status = 400 if form.errors else 200
+    return render_template(f"intake/step{number}.html", form=form, number=number,
+                           titles=STEP_TITLES, saved=data.get(str(number), {}),
+                           furthest=max(furthest, number), meter=completeness(data)), status
+
+
+@bp.route("/6", methods=["GET", "POST"], endpoint="consent")
+def consent():
+    """Step 6: consent per purpose, then the account is created (or the intake finished)."""
+    data, furthest = _draft_data()
+    form = ConsentForm() if current_user.is_authenticated else AccountForm()
+    if form.validate_on_submit():
+        consents = {"matching": form.consent_matching.data,
+                    "employers_pseudonymous": form.consent_employers.data,
+                    "mail": form.consent_mail.data, "research": form.consent_research.data}
+        try:
+            user = intake.complete(
+                get_db(), user=current_user._get_current_object()
+                if current_user.is_authenticated else None, token=session.get("intake_token"),
+                consents=consents, password=getattr(form, "password", None) and form.password.data)
+        except DomainError as error:
+            add_error(form, error)
+        else:
+            session.pop("intake_token", None)
+            if not current_user.is_authenticated:
+                login_user(user)
+                session.permanent = True
+            flash(_("Je intake is klaar. Hieronder zie je routes die bij je passen."), "success")
+            return redirect(url_for("candidate.home"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("intake/step6.html", form=form, number=6, titles=STEP_TITLES,
+                           furthest=max(furthest, 6), meter=completeness(data),
+                           missing=intake.missing_steps(data),
+                           privacy_version=intake.PRIVACY_VERSION), status

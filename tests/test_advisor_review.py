@@ -1,0 +1,222 @@
+"""The advisor's werkvoorraad, candidate and placement pages, proposals and overrides."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from spt.db import get_db
+from spt.models import AuditEvent, Candidate, CandidateSkill, Employer, Match, StatusChange
+from spt.models._base import utcnow
+from spt.services import introductions
+from tests.factories import make_candidate, make_employer, make_match, make_placement
+
+
+@pytest.fixture
+def advisor(make_user, login):
+    user_id = make_user("advisor")
+    login(user_id)
+    return user_id
+
+
+@pytest.fixture
+def world(app):
+    """One candidate and two open placements: a close one (ranked first) and a far one."""
+    _user, employer = make_employer(app, name="Zon & Dak BV")
+    near = make_placement(app, employer, title="leerling zonnepaneelmonteur", pc4="1093",
+                          theme="energie")
+    far = make_placement(app, employer, title="monteur Zaandam", pc4="1506", theme="energie",
+                         kind="vacature")
+    cand_user, candidate = make_candidate(app)
+    return {"employer": employer, "near": near, "far": far, "candidate": candidate,
+            "candidate_user": cand_user}
+
+
+def _events(app, action):
+    with app.app_context():
+        return get_db().exec(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_werkvoorraad_lists_new_intakes_and_claiming_sets_the_advisor(app, client, advisor,
+                                                                      world):
+    page = client.get("/adviseur/")
+    assert page.status_code == 200
+    assert f"K-{world['candidate']:06d}" in page.get_data(as_text=True)
+    response = client.post(f"/adviseur/kandidaten/{world['candidate']}/oppakken")
+    assert response.status_code == 302
+    with app.app_context():
+        assert get_db().get(Candidate, world["candidate"]).advisor_id == advisor
+    assert f"K-{world['candidate']:06d}" not in client.get("/adviseur/").get_data(as_text=True)
+
+
+def test_werkvoorraad_shows_each_list(app, client, advisor, world):
+    make_employer(app, verified=False, name="Nog Te Checken BV")
+    make_candidate(app, completed=False, first_name="Onvolledig")
+    soon = make_placement(app, world["employer"], title="start binnenkort",
+                          start_date=(utcnow() + timedelta(days=5)).date())
+    assert soon
+    _u, quiet = make_candidate(app, first_name="Stilte")
+    with app.app_context():
+        db = get_db()
+        row = db.get(Candidate, quiet)
+        row.last_contact_at = utcnow() - timedelta(days=40)
+        db.add(row)
+        db.commit()
+    make_match(app, world["candidate"], world["near"], status="wacht_op_kandidaat")
+    text = client.get("/adviseur/").get_data(as_text=True)
+    for expected in ("Nog Te Checken BV", "Onvolledig", "start binnenkort", "Stilte",
+                     "leerling zonnepaneelmonteur"):
+        assert expected in text
+
+
+def test_advisor_verifies_an_employer(app, client, advisor):
+    _u, employer = make_employer(app, verified=False)
+    assert client.post(f"/adviseur/werkgevers/{employer}/controleren").status_code == 302
+    with app.app_context():
+        row = get_db().get(Employer, employer)
+        assert row.verified_at is not None and row.verified_by_id == advisor
+    assert client.post(f"/adviseur/werkgevers/{employer}/controleren").status_code == 400
+
+
+def test_candidate_page_explains_the_ranking_and_logs_the_scores_shown(app, client, advisor,
+                                                                       world):
+    page = client.get(f"/adviseur/kandidaten/{world['candidate']}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for expected in ("leerling zonnepaneelmonteur", "Vereiste vaardigheden", "Gewicht",
+                     "Reisafstand", "Volledigheid", "Loopbaanpaden", "Geschiedenis"):
+        assert expected in text
+    assert text.index("leerling zonnepaneelmonteur") < text.index("monteur Zaandam")
+    events = _events(app, "advisor.scores_shown")
+    assert len(events) == 1 and events[0].subject_id == world["candidate"]
+    assert events[0].detail["weights"]["essential"] == 4.0
+    assert {row[0] for row in events[0].detail["shown"]} >= {str(world["near"])}
+
+
+def test_candidate_page_phrases_hard_exclusions_in_dutch(app, client, advisor, world):
+    make_placement(app, world["employer"], title="vrachtwagen", requires_driving_licence=True,
+                   pc4="1093")
+    _u, no_licence = make_candidate(app, driving_licences=[])
+    text = client.get(f"/adviseur/kandidaten/{no_licence}").get_data(as_text=True)
+    assert "De plek vraagt een rijbewijs; de kandidaat heeft er geen." in text
+
+
+def test_proposing_the_top_placement_asks_consent_before_identity_is_shown(app, client, advisor,
+                                                                           world):
+    response = client.post(f"/adviseur/kandidaten/{world['candidate']}/voorstellen/"
+                           f"{world['near']}", data={"version": 0, "note": "past goed"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        db = get_db()
+        match = db.exec(select(Match).where(Match.candidate_id == world["candidate"])).one()
+        assert match.status == "wacht_op_kandidaat" and match.proposed_by_id == advisor
+        assert match.override_reason is None
+        assert not introductions.identity_visible(db, candidate_id=world["candidate"],
+                                                  employer_id=world["employer"])
+        proposed = db.exec(select(AuditEvent).where(AuditEvent.action == "advisor.proposed")).one()
+        assert proposed.detail["factors"] and proposed.detail["score"] == match.score
+        assert db.get(Candidate, world["candidate"]).status == "matchvoorstel"
+        from spt.models import User
+
+        introductions.answer(db, user=db.get(User, world["candidate_user"]), match_id=match.id,
+                             consent=True)
+    with app.app_context():
+        assert introductions.identity_visible(get_db(), candidate_id=world["candidate"],
+                                              employer_id=world["employer"])
+
+
+def test_proposing_a_lower_ranked_placement_needs_a_reason(app, client, advisor, world):
+    url = f"/adviseur/kandidaten/{world['candidate']}/voorstellen/{world['far']}"
+    refused = client.post(url, data={"version": 0})
+    assert refused.status_code == 400
+    assert "Geef een reden op" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert get_db().exec(select(Match)).all() == []
+    response = client.post(url, data={"version": 0, "override_reason": "wil in Zaandam werken"})
+    assert response.status_code == 302
+    with app.app_context():
+        match = get_db().exec(select(Match)).one()
+        assert match.override_reason == "wil in Zaandam werken"
+        assert match.status == "wacht_op_kandidaat"
+    (event,) = _events(app, "advisor.override")
+    assert event.detail["rank"] == 2 and event.detail["ranked_above"] == [str(world["near"])]
+    assert event.detail["weights"]["distance"] == 1.0 and event.detail["factors"]
+
+
+def test_a_stale_version_on_propose_gets_409_and_changes_nothing(app, client, advisor, world):
+    match_id = make_match(app, world["candidate"], world["near"], status="berekend")
+    with app.app_context():
+        db = get_db()
+        match = db.get(Match, match_id)
+        match.version = 3
+        db.add(match)
+        db.commit()
+    response = client.post(f"/adviseur/kandidaten/{world['candidate']}/voorstellen/"
+                           f"{world['near']}", data={"version": 2})
+    assert response.status_code == 409
+    assert "Iemand anders heeft deze match net gewijzigd" in response.get_data(as_text=True)
+    with app.app_context():
+        assert get_db().get(Match, match_id).status == "berekend"
+        assert get_db().get(Match, match_id).version == 3
+
+
+def test_placement_page_ranks_candidates_and_proposes(app, client, advisor, world):
+    _u, second = make_candidate(app, first_name="Tweede", pc4="1506", postcode="1506 AA",
+                                skills=())
+    page = client.get(f"/adviseur/plekken/{world['near']}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Samira" in text and "Tweede" in text
+    assert text.index("Samira") < text.index("Tweede")
+    assert _events(app, "advisor.scores_shown")[0].subject_type == "placement"
+    lower = client.post(f"/adviseur/plekken/{world['near']}/voorstellen/{second}",
+                        data={"version": 0})
+    assert lower.status_code == 400
+    top = client.post(f"/adviseur/plekken/{world['near']}/voorstellen/{world['candidate']}",
+                      data={"version": 0})
+    assert top.status_code == 302
+
+
+def test_notes_are_saved_and_unrecognised_skills_map_in_one_click(app, client, advisor, world):
+    with app.app_context():
+        db = get_db()
+        db.add(CandidateSkill(candidate_id=world["candidate"], free_text="VCA basis",
+                              needs_review=True))
+        db.commit()
+    text = client.get(f"/adviseur/kandidaten/{world['candidate']}").get_data(as_text=True)
+    assert "VCA basis" in text and "Koppel aan" in text
+    client.post(f"/adviseur/kandidaten/{world['candidate']}/notities",
+                data={"notes": "gemotiveerd, wil begeleiding bij taal"})
+    with app.app_context():
+        db = get_db()
+        skill = db.exec(select(CandidateSkill).where(CandidateSkill.needs_review)).one()
+    response = client.post(f"/adviseur/kandidaten/{world['candidate']}/vaardigheden/{skill.id}",
+                           data={"slug": "vca-basis"})
+    assert response.status_code == 302
+    with app.app_context():
+        db = get_db()
+        assert db.get(Candidate, world["candidate"]).advisor_notes.startswith("gemotiveerd")
+        mapped = db.get(CandidateSkill, skill.id)
+        assert mapped.skill_id is not None and not mapped.needs_review
+    bad = client.post(f"/adviseur/kandidaten/{world['candidate']}/vaardigheden/{skill.id}",
+                      data={"slug": "bestaat-niet"})
+    assert bad.status_code == 400
+
+
+def test_candidate_history_shows_who_when_why(app, client, advisor, world):
+    with app.app_context():
+        db = get_db()
+        db.add(StatusChange(subject_type="candidate", subject_id=world["candidate"],
+                            from_status="aangemeld", to_status="intake_afgerond",
+                            reason="intake telefonisch", actor_id=advisor))
+        db.commit()
+    text = client.get(f"/adviseur/kandidaten/{world['candidate']}").get_data(as_text=True)
+    assert "intake telefonisch" in text and "advisor" in text
+
+
+def test_a_match_created_since_the_page_was_shown_gets_409(app, client, advisor, world):
+    make_match(app, world["candidate"], world["near"], status="wacht_op_kandidaat")
+    response = client.post(f"/adviseur/kandidaten/{world['candidate']}/voorstellen/"
+                           f"{world['near']}", data={"version": 0})
+    assert response.status_code == 409
+    with app.app_context():
+        assert get_db().exec(select(Match)).one().status == "wacht_op_kandidaat"

@@ -1,0 +1,165 @@
+"""The candidate's own pages: Mijn loopbaan, introductions, export and deletion."""
+
+import json
+
+from sqlmodel import select
+
+from spt.db import get_db
+from spt.models import (
+    Candidate,
+    CandidateSkill,
+    Consent,
+    Match,
+    StatusChange,
+    User,
+)
+from spt.services import introductions
+from tests.factories import PASSWORD, make_candidate, make_employer, make_match, make_placement
+
+
+def login_as(app, user_id):
+    client = app.test_client()
+    with app.app_context():
+        email = get_db().get(User, user_id).email
+    assert client.post("/inloggen", data={"email": email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def proposed_match(app, status="wacht_op_kandidaat"):
+    _eu, employer_id = make_employer(app, name="ZonneWerk Almere")
+    placement_id = make_placement(app, employer_id, title="leerling monteur zonnepanelen")
+    user_id, candidate_id = make_candidate(app, status="matchvoorstel")
+    match_id = make_match(app, candidate_id, placement_id, status=status)
+    return user_id, candidate_id, employer_id, match_id
+
+
+def test_home_shows_the_introduction_and_consent_reveals_identity(app):
+    user_id, candidate_id, employer_id, match_id = proposed_match(app)
+    client = login_as(app, user_id)
+    html = client.get("/kandidaat/").get_data(as_text=True)
+    assert "ZonneWerk Almere" in html and "Verstuur mijn antwoord" in html
+    with app.app_context():
+        assert not introductions.identity_visible(get_db(), candidate_id=candidate_id,
+                                                  employer_id=employer_id)
+    response = client.post(f"/kandidaat/introducties/{match_id}/antwoord", data={"answer": "ja"})
+    assert response.status_code == 302
+    with app.app_context():
+        db = get_db()
+        assert introductions.identity_visible(db, candidate_id=candidate_id,
+                                              employer_id=employer_id)
+        assert db.get(Match, match_id).status == "voorgesteld"
+        assert db.get(Candidate, candidate_id).status == "voorgesteld"
+        consent = db.exec(select(Consent).where(Consent.employer_id == employer_id)).one()
+        assert consent.granted and consent.privacy_version
+
+
+def test_withdrawing_consent_hides_identity_at_once(app):
+    user_id, candidate_id, employer_id, match_id = proposed_match(app)
+    client = login_as(app, user_id)
+    client.post(f"/kandidaat/introducties/{match_id}/antwoord", data={"answer": "ja"})
+    assert client.post(f"/kandidaat/introducties/{match_id}/intrekken").status_code == 302
+    with app.app_context():
+        assert not introductions.identity_visible(get_db(), candidate_id=candidate_id,
+                                                  employer_id=employer_id)
+        assert get_db().get(Match, match_id).status == "afgewezen"
+
+
+def test_refusing_an_introduction_keeps_identity_hidden(app):
+    user_id, candidate_id, employer_id, match_id = proposed_match(app)
+    client = login_as(app, user_id)
+    client.post(f"/kandidaat/introducties/{match_id}/antwoord", data={"answer": "nee"})
+    with app.app_context():
+        assert not introductions.identity_visible(get_db(), candidate_id=candidate_id,
+                                                  employer_id=employer_id)
+        assert get_db().get(Match, match_id).status == "afgewezen"
+
+
+def test_bad_answers_and_other_peoples_matches_are_refused(app):
+    user_id, _c, _e, match_id = proposed_match(app)
+    other_user, _other = make_candidate(app)
+    client = login_as(app, user_id)
+    assert client.post(f"/kandidaat/introducties/{match_id}/antwoord",
+                       data={"answer": "misschien"}).status_code == 400
+    other = login_as(app, other_user)
+    assert other.post(f"/kandidaat/introducties/{match_id}/antwoord",
+                      data={"answer": "ja"}).status_code == 404
+    assert other.post(f"/kandidaat/introducties/{match_id}/intrekken").status_code == 404
+    with app.app_context():
+        assert get_db().get(Match, match_id).status == "wacht_op_kandidaat"
+
+
+def test_export_holds_everything_about_the_candidate(app):
+    user_id, candidate_id, _e, match_id = proposed_match(app)
+    client = login_as(app, user_id)
+    client.post(f"/kandidaat/introducties/{match_id}/antwoord", data={"answer": "ja"})
+    response = client.get("/kandidaat/mijn-gegevens.json")
+    assert response.status_code == 200 and "attachment" in response.headers[
+        "Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    assert data["profiel"]["first_name"] == "Samira" and data["profiel"]["id"] == candidate_id
+    assert "password_hash" not in data["account"]
+    assert data["vaardigheden"][0]["skill"] == "zonnepanelen monteren"
+    assert data["matches"][0]["werkgever"] == "ZonneWerk Almere"
+    assert any(c["granted"] for c in data["toestemmingen"])
+    assert any(s["to_status"] == "voorgesteld" for s in data["statusgeschiedenis"])
+
+
+def test_deleting_the_account_erases_personal_data_and_keeps_aggregates(app):
+    user_id, candidate_id, _e, match_id = proposed_match(app)
+    client = login_as(app, user_id)
+    client.post(f"/kandidaat/introducties/{match_id}/antwoord", data={"answer": "ja"})
+    wrong = client.post("/kandidaat/verwijderen", data={"password": "fout fout fout",
+                                                        "confirm": "y"})
+    assert wrong.status_code == 400
+    assert "Je wachtwoord klopt niet." in wrong.get_data(as_text=True)
+    response = client.post("/kandidaat/verwijderen", data={"password": PASSWORD,
+                                                           "confirm": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        db = get_db()
+        assert db.get(User, user_id) is None
+        candidate = db.get(Candidate, candidate_id)
+        assert (candidate.first_name, candidate.email, candidate.phone, candidate.pc4) == (
+            "", "", "", None)
+        assert candidate.status == "voorgesteld"  # aggregates survive
+        assert db.exec(select(CandidateSkill).where(
+            CandidateSkill.candidate_id == candidate_id)).all() == []
+        assert db.exec(select(Consent).where(Consent.candidate_id == candidate_id)).all() == []
+        assert db.get(Match, match_id).explanation == {}
+        assert db.exec(select(StatusChange).where(StatusChange.subject_id == match_id)).all()
+    assert client.get("/kandidaat/").status_code == 302
+
+
+def test_deletion_needs_the_confirmation_box(app):
+    user_id, _candidate_id = make_candidate(app)
+    client = login_as(app, user_id)
+    response = client.post("/kandidaat/verwijderen", data={"password": PASSWORD})
+    assert response.status_code == 400
+    with app.app_context():
+        assert get_db().get(User, user_id) is not None
+
+
+def test_suggest_endpoint_returns_ranked_concepts(client):
+    response = client.get("/api/suggest?kind=occupation&q=monteur%20zonnepanelen")
+    assert response.status_code == 200
+    first = response.get_json()["suggestions"][0]
+    assert first["label"] == "monteur zonnepanelen" and 0 <= first["confidence"] <= 1
+    skills = client.get("/api/suggest?kind=skill&q=PV%20panelen%20leggen").get_json()
+    assert skills["suggestions"][0]["id"] == "zonnepanelen-monteren"
+
+
+def test_suggest_endpoint_refuses_bad_queries(client):
+    assert client.get("/api/suggest?kind=beroep&q=x").status_code == 400
+    assert client.get("/api/suggest?kind=skill&q=").status_code == 400
+    assert client.get("/api/suggest?kind=skill&q=" + "x" * 101).status_code == 400
+
+
+def test_suggest_endpoint_is_rate_limited(app):
+    from spt.extensions import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    client = app.test_client()
+    statuses = [client.get("/api/suggest?kind=skill&q=vca").status_code for _ in range(40)]
+    limiter.enabled = False
+    assert statuses[0] == 200 and statuses[-1] == 429

@@ -1,0 +1,130 @@
+"""KPI figures against hand-computed fixtures, small-cell suppression and the dashboard page."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from spt.db import get_db
+from spt.models import AuditEvent, Candidate, StatusChange
+from spt.models._base import utcnow
+from spt.services import kpis
+from tests.factories import make_employer, make_match, make_placement
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def advisor(make_user, login):
+    user_id = make_user("advisor")
+    login(user_id)
+    return user_id
+
+
+def _candidates(db, n, **fields) -> list[int]:
+    rows = [Candidate(first_name="X", intake_completed_at=utcnow(), **fields) for _ in range(n)]
+    db.add_all(rows)
+    db.flush()
+    return [r.id for r in rows]
+
+
+def _reach(db, ids, status, **fields):
+    db.add_all(StatusChange(subject_type="candidate", subject_id=i, to_status=status, **fields)
+               for i in ids)
+
+
+@pytest.fixture
+def history(app):
+    """25 candidates: 12 women, 8 NT2 men, 5 other men; 2 more with an open intake.
+
+    Funnel in the period: 25 intake -> 15 matchvoorstel (10 women, 5 other men) -> 6 voorgesteld
+    (5 women, 1 man). One change outside the period. 3 placed after 10, 20 and 40 days.
+    """
+    with app.app_context():
+        db = get_db()
+        women = _candidates(db, 12, gender="v", nt2_speaker=False)
+        nt2 = _candidates(db, 8, gender="m", nt2_speaker=True)
+        men = _candidates(db, 5, gender="m", nt2_speaker=False)
+        db.add_all([Candidate(first_name="Open"), Candidate(first_name="Open")])
+        _reach(db, women + nt2 + men, "intake_afgerond")
+        _reach(db, women[:10] + men, "matchvoorstel")
+        _reach(db, women[:5] + men[:1], "voorgesteld")
+        _reach(db, nt2[:1], "matchvoorstel", at=utcnow() - timedelta(days=400))
+        for cid, days in zip(women[10:12] + nt2[:1], (10, 20, 40), strict=True):
+            db.get(Candidate, cid).intake_completed_at = utcnow() - timedelta(days=days)
+            _reach(db, [cid], "geplaatst")
+        db.commit()
+        return {"women": women, "nt2": nt2, "men": men}
+
+
+def _tables(app, first=None, last=None):
+    with app.app_context():
+        return {t.key: t for t in kpis.dashboard(get_db(), kpis.Period.of(first, last))}
+
+
+def _shown(cells):
+    return [c.display() for c in cells]
+
+
+def test_intakes_complete_and_incomplete(app, history):
+    table = _tables(app)["intakes"]
+    assert _shown(table.rows[0][1]) == ["25", "12", "n<10"]
+    assert _shown(table.rows[1][1]) == ["2", "n<10", "n<10"]
+
+
+def test_funnel_counts_conversion_and_small_cell_suppression(app, history):
+    rows = dict(_tables(app)["trechter"].rows)
+    intake, proposal = rows["Intake afgerond"], rows["Matchvoorstel"]
+    introduced = rows["Voorgesteld aan werkgever"]
+    # placed candidates (geplaatst) also passed the earlier stages
+    assert _shown(intake) == ["25", "12", "n<10", "—", "—", "—"]
+    assert _shown(proposal) == ["18", "12", "n<10", "72%", "100%", "n<10"]
+    assert _shown(introduced) == ["9", "n<10", "n<10", "50%", "58%", "n<10"]
+    assert _shown(rows["Geplaatst"])[:3] == ["3", "n<10", "n<10"]
+
+
+def test_a_period_filter_leaves_out_older_changes(app, history):
+    old = (date.today() - timedelta(days=400))
+    rows = dict(_tables(app, old, old)["trechter"].rows)
+    assert _shown(rows["Matchvoorstel"])[0] == "1"
+    assert _shown(rows["Intake afgerond"])[0] == "1"
+
+
+def test_median_time_to_placement(app, history):
+    rows = dict(_tables(app)["doorlooptijd"].rows)
+    assert _shown(rows["Mediaan dagen van intake tot geplaatst"]) == ["20,0", "n<10", "n<10"]
+
+
+def test_placements_by_kind_capacity_congestion_and_override_rate(app, history):
+    _u, employer = make_employer(app, mentor_capacity=3, name="Warmte BV")
+    placement = make_placement(app, employer, kind="bbl", theme="installatie")
+    with app.app_context():
+        db = get_db()
+        ids = history["women"][:4]
+    matches = [make_match(app, cid, placement, status="kennismaking", proposed_at=utcnow())
+               for cid in ids]
+    with app.app_context():
+        db = get_db()
+        db.add(StatusChange(subject_type="match", subject_id=matches[0], to_status="geplaatst"))
+        db.add_all(AuditEvent(action="advisor.proposed", subject_type="match", subject_id=m)
+                   for m in matches)
+        db.add(AuditEvent(action="advisor.override", subject_type="match", subject_id=matches[1]))
+        db.commit()
+    tables = _tables(app)
+    assert dict(tables["soort"].rows)["bbl"][0].value == 1
+    assert dict(tables["thema"].rows)["installatie"][0].value == 1
+    assert _shown(dict(tables["capaciteit"].rows)["Warmte BV"]) == ["4", "n<10", "n<10", "3"]
+    congestion = tables["congestie"].rows
+    assert congestion[0][1][0].display() == "4,0"
+    assert _shown(congestion[1][1])[0] == "4"
+    overrides = dict(tables["afwijkingen"].rows)
+    assert _shown(overrides["Aandeel voorstellen met afwijking"]) == ["25%", "n<10", "n<10"]
+    assert tables["modules"].note.startswith("Nog geen gegevens")
+
+
+def test_dashboard_page_has_tables_meters_and_export_links(app, client, advisor, history):
+    page = client.get(f"/adviseur/kpi?van={TODAY - timedelta(days=30)}&tot={TODAY}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<meter" in text and 'scope="row"' in text and "n&lt;10" in text
+    assert "/adviseur/kpi/export/trechter.csv" in text and "Nog geen gegevens" in text
+    assert 'style="' not in text
