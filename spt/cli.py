@@ -5,6 +5,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from spt.config import UnsafeConfigError
 
@@ -122,7 +123,8 @@ def demo_command(host, port):
     summary = demo.seed(get_db())
     click.echo(demo.describe(summary))
     click.echo(f"\nSPT Match draait op http://{host}:{port}/  (stoppen: Ctrl+C)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # app.run() refuses to block inside the flask CLI, so serve with werkzeug directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 @click.command("send-mail")
@@ -135,8 +137,51 @@ def send_mail():
     click.echo(f"{mail.deliver_pending(get_db())} berichten verstuurd.")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst):
+    """Run the background worker (RQ on SPT_REDIS_URL) that runs match rounds and other jobs."""
+    from spt import worker
+
+    try:
+        worker.run(current_app._get_current_object(), burst=burst)
+    except worker.NoRedisConfigured as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(file):
+    """Write every table to FILE (gzipped JSON lines, with the schema revision)."""
+    from spt.db import get_engine
+    from spt.services import backup
+
+    summary = backup.backup(get_engine(), file)
+    click.echo(f"Back-up gemaakt: {summary.total} rijen uit {len(summary.rows)} tabellen "
+               f"(schema {summary.revision}) in {file}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Wipe a database that is not empty first.")
+@with_appcontext
+def restore_command(file, force):
+    """Load a backup from FILE into an empty database migrated to the same revision."""
+    from spt.db import get_engine
+    from spt.services import backup
+    from spt.services.errors import DomainError
+
+    try:
+        summary = backup.restore(get_engine(), file, force=force)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Teruggezet: {summary.total} rijen in {len(summary.rows)} tabellen.")
+
+
 def register_commands(app) -> None:
     """Attach the commands to the app (also reachable through `flask --app spt`)."""
     for command in (db_group, create_user, import_esco, load_reference, seed_demo, demo_command,
-                    send_mail):
+                    send_mail, worker_command, backup_command, restore_command):
         app.cli.add_command(command)

@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 
 import yaml
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from spt.models import (
     Candidate,
     CandidateOccupation,
     CandidateSkill,
+    Consent,
     Employer,
+    Match,
     Occupation,
     Placement,
     PlacementSkill,
@@ -17,7 +19,7 @@ from spt.models import (
     User,
 )
 from spt.models._base import utcnow
-from spt.services import postcodes
+from spt.services import matches, postcodes
 from spt.services.passwords import hash_password
 from spt.services.reference import data_file
 
@@ -58,10 +60,15 @@ def seed(db: Session) -> DemoSummary:
         if entry["email"] not in existing:
             _add_employer(db, entry, password_hash, skills, occupations)
             created += 1
-    for entry in spec["candidates"]:
-        if entry["email"] not in existing:
-            _add_candidate(db, entry, password_hash, skills, occupations)
-            created += 1
+    new_candidates = [_add_candidate(db, entry, password_hash, skills, occupations)
+                      for entry in spec["candidates"] if entry["email"] not in existing]
+    created += len(new_candidates)
+    db.flush()
+    for candidate in new_candidates:
+        if candidate.intake_completed_at:
+            matches.recompute_for_candidate(db, candidate)
+    if new_candidates:
+        _introduce_first_candidate(db, new_candidates[0], spec["employers"][0]["email"])
     db.commit()
     logins = tuple((p["email"], p["role"]) for p in spec["staff"]) + (
         (spec["employers"][0]["email"], "employer"), (spec["candidates"][0]["email"], "candidate"))
@@ -91,7 +98,30 @@ def _add_employer(db, entry, password_hash, skills, occupations) -> None:
                                       relation=relation))
 
 
-def _add_candidate(db, entry, password_hash, skills, occupations) -> None:
+def _introduce_first_candidate(db: Session, candidate: Candidate, employer_email: str) -> None:
+    """One introduction that already has the candidate's consent, so every role sees data."""
+    best = db.exec(select(Match).join(Placement, Placement.id == Match.placement_id)
+                   .join(Employer, Employer.id == Placement.employer_id)
+                   .join(User, User.id == Employer.user_id)
+                   .where(Match.candidate_id == candidate.id, User.email == employer_email)
+                   .order_by(col(Match.score).desc())).first()
+    if best is None:
+        return
+    placement = db.get(Placement, best.placement_id)
+    advisor = db.exec(select(User).where(User.role == "advisor").order_by(User.id)).first()
+    best.status, best.proposed_at = "voorgesteld", utcnow()
+    best.proposed_by_id = advisor.id if advisor else None
+    db.add(best)
+    db.add(Consent(candidate_id=candidate.id, employer_id=placement.employer_id,
+                   purpose="introduction", granted=True, privacy_version="2026-11"))
+    for purpose in ("matching", "employers_pseudonymous"):
+        db.add(Consent(candidate_id=candidate.id, purpose=purpose, granted=True,
+                       privacy_version="2026-11"))
+    candidate.status = "voorgesteld"
+    db.add(candidate)
+
+
+def _add_candidate(db, entry, password_hash, skills, occupations) -> Candidate:
     user = User(email=entry["email"], password_hash=password_hash, role="candidate")
     db.add(user)
     db.flush()
@@ -108,6 +138,7 @@ def _add_candidate(db, entry, password_hash, skills, occupations) -> None:
                                    occupation_id=occupations.get(label)))
     for slug, level in entry.get("skills", []):
         db.add(CandidateSkill(candidate_id=candidate.id, skill_id=skills[slug], self_level=level))
+    return candidate
 
 
 def describe(summary: DemoSummary) -> str:
