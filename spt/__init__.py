@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config_module.finalise(app.config)
 
     from spt import db, errors, security
+    from spt.services import mail
     from spt.extensions import babel, csrf, limiter, login_manager, select_locale
 
     db.init_app(app)
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     security.init_app(app)
+    mail.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
     _register_template_helpers(app)
@@ -49,15 +51,19 @@ def _register_blueprints(app: Flask) -> None:
         candidate,
         catalogue,
         employer,
+        health,
         intake,
         main,
     )
 
-    for module in (main, auth, intake, api, candidate, employer, advisor, admin, catalogue):
+    for module in (main, auth, intake, api, candidate, employer, advisor, admin, catalogue,
+                   health):
         app.register_blueprint(module.bp)
     from spt.views import advisor_kpis, advisor_pipeline, advisor_rounds, audit  # TEMP(advisor)
     for module in (advisor_pipeline, advisor_rounds, advisor_kpis, audit):  # TEMP(advisor)
         app.register_blueprint(module.bp)  # TEMP(advisor)
+    from spt.views import mfa  # second login factor
+    app.register_blueprint(mfa.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -4,8 +4,8 @@ import smtplib
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app
-from sqlmodel import Session
+from flask import current_app, g, has_app_context
+from sqlmodel import Session, col, select
 
 from spt.models import OutboxMessage
 from spt.models._base import utcnow
@@ -15,7 +15,21 @@ def queue(db: Session, *, to: str, subject: str, body: str) -> OutboxMessage:
     """Add a message to the caller's transaction; it is sent when the caller commits."""
     message = OutboxMessage(recipient=to, subject=subject, body=body)
     db.add(message)
+    if has_app_context():
+        g.mail_queued = True  # delivered after the request when SMTP is configured
     return message
+
+
+def init_app(app) -> None:
+    """Send queued mail after each request that queued some, when SMTP is configured."""
+
+    @app.after_request
+    def deliver_after_request(response):
+        if g.pop("mail_queued", False) and app.config["MAIL_URL"] and response.status_code < 400:
+            from spt.db import get_db
+
+            deliver_pending(get_db())
+        return response
 
 
 def deliver_pending(db: Session) -> int:
@@ -23,7 +37,8 @@ def deliver_pending(db: Session) -> int:
     url = current_app.config["MAIL_URL"]
     if not url:
         return 0
-    pending = db.query(OutboxMessage).filter(OutboxMessage.sent_at.is_(None)).limit(100).all()
+    pending = db.exec(select(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))
+                      .order_by(OutboxMessage.id).limit(100)).all()
     for message in pending:
         try:
             _send_smtp(url, current_app.config["MAIL_SENDER"], message)

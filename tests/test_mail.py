@@ -1,0 +1,53 @@
+"""Outbound mail: kept in the outbox without SMTP, sent over SMTP when configured."""
+
+from sqlmodel import select
+
+from spt.db import get_db
+from spt.models import OutboxMessage
+
+
+class FakeSMTP:
+    sent: list = []
+
+    def __init__(self, host, port, timeout):
+        self.host, self.port = host, port
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        pass
+
+    def login(self, user, password):
+        self.user = user
+
+    def send_message(self, message):
+        FakeSMTP.sent.append((self.host, self.port, message["To"], message["Subject"]))
+
+
+def test_without_smtp_mail_stays_in_the_outbox_for_admins(app, client, make_user, login):
+    make_user("candidate", email="k@example.nl")
+    client.post("/wachtwoord-vergeten", data={"email": "k@example.nl"})
+    with app.app_context():
+        message = get_db().exec(select(OutboxMessage)).one()
+        assert message.sent_at is None and message.recipient == "k@example.nl"
+    admin = app.test_client()
+    login(make_user("admin"), on=admin)
+    assert "Nieuw wachtwoord instellen" in admin.get("/beheer/outbox").get_data(as_text=True)
+
+
+def test_with_smtp_mail_is_sent_after_the_request(app, client, make_user, monkeypatch):
+    import smtplib
+
+    FakeSMTP.sent = []
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    app.config["MAIL_URL"] = "smtp://spt:geheim@mail.example.nl:587"
+    make_user("candidate", email="k@example.nl")
+    client.post("/wachtwoord-vergeten", data={"email": "k@example.nl"})
+    assert FakeSMTP.sent == [("mail.example.nl", 587, "k@example.nl",
+                              "Nieuw wachtwoord instellen voor SPT Match")]
+    with app.app_context():
+        assert get_db().exec(select(OutboxMessage)).one().sent_at is not None
