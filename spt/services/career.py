@@ -21,7 +21,7 @@ class Step:
     title: str
     module: Module | None = None
     placement_kinds: tuple[str, ...] = ()
-    needed: bool = True  # False for a module whose skills the candidate already has
+    needed: bool = True  # False for a module the plan does not need (skills had or covered)
 
 
 @dataclass(frozen=True)
