@@ -22,8 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     config_module.finalise(app.config)
 
     from spt import db, errors, security
-    from spt.services import mail
     from spt.extensions import babel, csrf, limiter, login_manager, select_locale
+    from spt.services import mail
 
     db.init_app(app)
     login_manager.init_app(app)

@@ -10,6 +10,7 @@ from spt.models import (
     CandidateSkill,
     Consent,
     Match,
+    OutboxMessage,
     StatusChange,
     User,
 )
@@ -163,3 +164,24 @@ def test_suggest_endpoint_is_rate_limited(app):
     statuses = [client.get("/api/suggest?kind=skill&q=vca").status_code for _ in range(40)]
     limiter.enabled = False
     assert statuses[0] == 200 and statuses[-1] == 429
+
+
+def test_a_candidate_asks_for_a_meeloopdag_once(app):
+    _eu, employer_id = make_employer(app)
+    placement_id = make_placement(app, employer_id, meeloopdag=True)
+    no_day = make_placement(app, employer_id, meeloopdag=False)
+    advisor_id, _x = make_candidate(app)  # a second account; make it an advisor below
+    with app.app_context():
+        db = get_db()
+        db.get(User, advisor_id).role = "advisor"
+        db.commit()
+    user_id, _candidate = make_candidate(app)
+    client = login_as(app, user_id)
+    assert client.post(f"/kandidaat/plekken/{placement_id}/meeloopdag").status_code == 302
+    assert client.post(f"/kandidaat/plekken/{placement_id}/meeloopdag").status_code == 302
+    assert client.post(f"/kandidaat/plekken/{no_day}/meeloopdag").status_code == 400
+    assert client.post("/kandidaat/plekken/999999/meeloopdag").status_code == 404
+    with app.app_context():
+        mails = get_db().exec(select(OutboxMessage)).all()
+        assert [m.subject for m in mails] == ["Verzoek om een meeloopdag"]
+        assert "Samira" not in mails[0].body  # the advisor mail carries the number, not the name

@@ -211,3 +211,17 @@ def test_editing_a_finished_profile_recomputes_matches(app, client):
         match = get_db().exec(select(Match)).one()
         kind = next(f for f in match.explanation["factors"] if f["name"] == "kind")
         assert kind["value"] == 0.0  # a wep is no longer a kind the candidate wants
+
+
+def test_a_visitor_with_an_account_logs_in_at_the_end_and_keeps_the_draft(app, client,
+                                                                          make_user):
+    user_id = make_user("candidate", email="ali@example.nl")
+    fill_steps(client)
+    login = client.post("/inloggen?next=/intake/6", data={"email": "ali@example.nl",
+                                                          "password": PASSWORD})
+    assert login.headers["Location"].endswith("/intake/6")
+    response = client.post("/intake/6", data={"privacy_read": "y", "consent_matching": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        candidate = get_db().exec(select(Candidate).where(Candidate.user_id == user_id)).one()
+        assert candidate.intake_completed_at and candidate.max_km == 25

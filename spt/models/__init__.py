@@ -17,6 +17,7 @@ from .placements import INSTRUMENTS, PLACEMENT_KINDS, PLACEMENT_STATUSES, Placem
 from .reference import (
     CareerPath,
     CareerPathStep,
+    CatalogueVersion,
     Module,
     ModuleSkill,
     Occupation,
@@ -33,6 +34,7 @@ __all__ = [
     "CandidateSkill",
     "CareerPath",
     "CareerPathStep",
+    "CatalogueVersion",
     "Consent",
     "Employer",
     "INSTRUMENTS",

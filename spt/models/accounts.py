@@ -26,6 +26,8 @@ class User(SQLModel, table=True):
     mail_preferences: dict = json_dict()
     # TOTP secret for advisors and admins (multi-factor login).
     totp_secret: str | None = Field(default=None, max_length=64)
+    # The last TOTP time step accepted: a code cannot be used twice.
+    totp_last_step: int | None = None
     created_at: datetime = created_at()
 
     # Flask-Login protocol

@@ -45,6 +45,8 @@ class Candidate(SQLModel, table=True):
     last_contact_at: datetime | None = moment()
     created_at: datetime = created_at()
     updated_at: datetime | None = moment()
+    # When the "your data will be removed" reminder went out for the current inactive period.
+    retention_reminder_at: datetime | None = moment()
 
     @property
     def number(self) -> str:

@@ -99,3 +99,10 @@ class CareerPathStep(SQLModel, table=True):
     title: str = Field(max_length=200)
     module_id: int | None = Field(default=None, foreign_key="module.id")
     placement_kinds: list[str] = json_list()
+
+
+class CatalogueVersion(SQLModel, table=True):
+    """A new random token on every catalogue change, so each worker process rebuilds its copy."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(default="", max_length=32)

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from flask_babel import gettext as _
+from sqlmodel import Session, col, select
 
 import matching
-from spt.models import Candidate, CareerPath, Employer, Module, Placement, User
-from spt.services import introductions, matches, matchmaking, pipeline, postcodes
+from spt.models import AuditEvent, Candidate, CareerPath, Employer, Module, Placement, User
+from spt.services import audit, introductions, mail, matches, matchmaking, pipeline, postcodes
+from spt.services.errors import DomainError, NotFound
 from spt.services.profile import Completeness, as_draft, completeness
 
 TOP_PATHS = 3
@@ -124,3 +126,29 @@ def _placement_view(db, catalogue, profile, placement, result, modules) -> Place
         missing=tuple(_label(catalogue, s) for s in explanation.missing_essential),
         modules=tuple(modules[m.id] for m in plan.modules if m.id in modules))
 
+
+
+def request_meeloopdag(db: Session, *, user: User, placement_id: int) -> bool:
+    """Ask the advisor for a meeloopdag at a placement; False when it was asked before."""
+    candidate = candidate_of(db, user.id)
+    placement = db.get(Placement, placement_id)
+    if candidate is None or placement is None or placement.status != "open":
+        raise NotFound(_("Deze plek bestaat niet (meer)."))
+    if not placement.meeloopdag:
+        raise DomainError(_("Deze werkgever biedt geen meeloopdag aan."))
+    asked = db.exec(select(AuditEvent.id).where(
+        AuditEvent.action == "candidate.meeloopdag_requested", AuditEvent.actor_id == user.id,
+        AuditEvent.subject_id == placement_id)).first()
+    if asked:
+        return False
+    advisors = [db.get(User, candidate.advisor_id)] if candidate.advisor_id else list(
+        db.exec(select(User).where(User.role == "advisor", col(User.active).is_(True))))
+    for advisor in advisors:
+        mail.queue(db, to=advisor.email, subject=_("Verzoek om een meeloopdag"),
+                   body=_("Kandidaat %(number)s wil graag een meeloopdag bij de plek "
+                          "'%(title)s'. Plan die met de werkgever en de kandidaat.",
+                          number=candidate.number, title=placement.title))
+    audit.record(db, actor_id=user.id, action="candidate.meeloopdag_requested",
+                 subject_type="placement", subject_id=placement_id)
+    db.commit()
+    return True

@@ -59,8 +59,8 @@ def save_skill(db: Session, *, actor_id: int, row_id: int | None = None, data: d
     db.flush()
     audit.record(db, actor_id=actor_id, action="catalogue.skill_saved", subject_type="skill",
                  subject_id=skill.id)
+    matchmaking.changed(db)
     db.commit()
-    matchmaking.invalidate()
     return skill
 
 
@@ -84,8 +84,8 @@ def save_module(db: Session, *, actor_id: int, row_id: int | None = None, data: 
     db.add_all(ModuleSkill(module_id=module.id, skill_id=skill_id) for skill_id in skill_ids)
     audit.record(db, actor_id=actor_id, action="catalogue.module_saved", subject_type="module",
                  subject_id=module.id)
+    matchmaking.changed(db)
     db.commit()
-    matchmaking.invalidate()
     return module
 
 
@@ -133,8 +133,8 @@ def save_career_path(db: Session, *, actor_id: int, row_id: int | None = None,
                for i, step in enumerate(steps, start=1))
     audit.record(db, actor_id=actor_id, action="catalogue.career_path_saved",
                  subject_type="career_path", subject_id=path.id)
+    matchmaking.changed(db)
     db.commit()
-    matchmaking.invalidate()
     return path
 
 
@@ -144,8 +144,8 @@ def set_retired(db: Session, *, actor_id: int, kind: str, row_id: int, retired: 
     row.retired_at = utcnow() if retired else None
     action = f"catalogue.{kind}_{'retired' if retired else 'restored'}"
     audit.record(db, actor_id=actor_id, action=action, subject_type=kind, subject_id=row_id)
+    matchmaking.changed(db)
     db.commit()
-    matchmaking.invalidate()
     return row
 
 

@@ -1,7 +1,7 @@
 """The bridge to `matching`: rows become frozen profiles, results come back joined to rows."""
 
 import threading
-import time
+import uuid
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -12,6 +12,7 @@ from spt.models import (
     CandidateSkill,
     CareerPath,
     CareerPathStep,
+    CatalogueVersion,
     Employer,
     Module,
     ModuleSkill,
@@ -23,7 +24,6 @@ from spt.models import (
 )
 from spt.services import postcodes
 
-CACHE_SECONDS = 300  # other worker processes pick up catalogue edits within this time
 OCCUPATION_CUTOFF = 0.6
 SKILL_CUTOFF = 0.7
 
@@ -37,29 +37,55 @@ class Catalogue:
     knowledge: matching.SkillKnowledge
     modules: tuple[matching.Module, ...]
     paths: tuple[matching.CareerPath, ...]
-    built_at: float
+    version: str
 
 
 _lock = threading.Lock()
 _cache: dict[str, Catalogue] = {}
 
 
+def _version(db: Session) -> str:
+    token = db.exec(select(CatalogueVersion.token).where(CatalogueVersion.id == 1)).first()
+    return token or ""
+
+
 def catalogue(db: Session) -> Catalogue:
-    """The current catalogue for this database (rebuilt after changes or CACHE_SECONDS)."""
-    key = str(db.get_bind().url)
-    cached = _cache.get(key)
-    if cached is None or time.monotonic() - cached.built_at > CACHE_SECONDS:
+    """The current catalogue, rebuilt in this process only after a change (a new token)."""
+    version = _version(db)
+    cached = _cache.get(version)
+    if cached is None:
         with _lock:
-            cached = _cache[key] = _build_catalogue(db)
+            cached = _cache.get(version)
+            if cached is None:
+                cached = _build_catalogue(db, version)
+                _cache.clear()  # keep one: a new token means the old catalogue is stale
+                _cache[version] = cached
     return cached
 
 
-def invalidate() -> None:
-    """Forget the cached catalogue (after an admin edit or a reference load)."""
-    _cache.clear()
+def changed(db: Session) -> None:
+    """Mark the catalogue as changed in the caller's transaction (every worker rebuilds)."""
+    row = db.get(CatalogueVersion, 1) or CatalogueVersion(id=1)
+    row.token = uuid.uuid4().hex
+    db.add(row)
 
 
-def _build_catalogue(db: Session) -> Catalogue:
+def warm_up(app) -> None:
+    """Build the catalogue in the background at start, so no visitor waits for it."""
+
+    def build():
+        with app.app_context():
+            from spt.db import get_db
+
+            try:
+                catalogue(get_db())
+            except Exception:  # noqa: BLE001 - a cold cache is built on first use instead
+                app.logger.warning("Catalogue warm-up failed; it is built on first use.")
+
+    threading.Thread(target=build, name="catalogue-warm-up", daemon=True).start()
+
+
+def _build_catalogue(db: Session, version: str) -> Catalogue:
     occupations = list(db.exec(select(Occupation).where(col(Occupation.retired_at).is_(None))))
     skills = list(db.exec(select(Skill).where(col(Skill.retired_at).is_(None))))
     occupation_concepts = [matching.Concept(o.uri, o.preferred_label, tuple(o.alt_labels),
@@ -73,8 +99,7 @@ def _build_catalogue(db: Session) -> Catalogue:
     return Catalogue(
         occupations=matching.Taxonomy.build(occupation_concepts, kind="occupation"),
         skills=matching.Taxonomy.build(skill_concepts, kind="skill"),
-        knowledge=knowledge, modules=_modules(db), paths=_paths(db),
-        built_at=time.monotonic())
+        knowledge=knowledge, modules=_modules(db), paths=_paths(db), version=version)
 
 
 def _modules(db: Session) -> tuple[matching.Module, ...]:

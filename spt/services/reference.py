@@ -152,5 +152,7 @@ def load_all(db: Session) -> list[LoadSummary]:
     from spt.services import matchmaking
 
     summaries = [import_esco(db), load_skills(db), load_modules(db), load_career_paths(db)]
-    matchmaking.invalidate()
+    if any(s.added or s.updated for s in summaries):
+        matchmaking.changed(db)
+        db.commit()
     return summaries

@@ -1,5 +1,7 @@
 """Login, logout, registration and passwords."""
 
+import time
+
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -14,11 +16,12 @@ from spt.forms.auth import (
     ResetForm,
     ResetRequestForm,
 )
-from spt.services import accounts
+from spt.services import accounts, mfa
 from spt.services.errors import DomainError
 from spt.views import add_error, render_form
 
 bp = Blueprint("auth", __name__)
+MFA_PENDING = "mfa_pending"  # who passed the password step and is asked for a TOTP code
 HOME_BY_ROLE = {"candidate": "candidate.home", "employer": "employer.home",
                 "advisor": "advisor.home", "admin": "admin.home"}
 
@@ -28,7 +31,8 @@ def home_for(user) -> str:
     return url_for(HOME_BY_ROLE.get(user.role, "main.index"))
 
 
-def _login_limit() -> str:
+def login_limit() -> str:
+    """The rate limit of login attempts (also the second step)."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
@@ -40,7 +44,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     """Log in and go to the role's start page (or where the user was going)."""
     form = LoginForm()
@@ -51,11 +55,31 @@ def login():
         except DomainError as error:
             add_error(form, error)
         else:
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            next_url = _safe_next(request.args.get("next"))
+            if mfa.needs_code(user):
+                return _ask_second_factor(user, next_url)
+            return start_session(user, next_url)
     return render_form("auth/login.html", form)
+
+
+def _ask_second_factor(user, next_url: str | None):
+    # Nobody is logged in yet: the session only remembers who gave the right password, and when.
+    session.clear()
+    session[MFA_PENDING] = {"user_id": user.id, "since": int(time.time()), "next": next_url}
+    return redirect(url_for("mfa.verify"))
+
+
+def start_session(user, next_url: str | None = None):
+    """Log the user in with a fresh session; staff without a second factor set it up first."""
+    intake_token = session.get("intake_token")  # a visitor's intake draft survives logging in
+    session.clear()
+    if intake_token:
+        session["intake_token"] = intake_token
+    login_user(user)
+    session.permanent = True
+    if mfa.needs_setup(user):
+        return redirect(url_for("mfa.setup"))
+    return redirect(next_url or home_for(user))
 
 
 @bp.post("/uitloggen")
@@ -127,7 +151,7 @@ def change_password():
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def forgot_password():
     """Mail a reset link; the answer is the same whether or not the address is known."""
     form = ResetRequestForm()

@@ -66,6 +66,17 @@ def withdraw_introduction(match_id: int):
     return redirect(url_for(".home"))
 
 
+@bp.post("/plekken/<int:placement_id>/meeloopdag")
+@role_required("candidate")
+def request_meeloopdag(placement_id: int):
+    """Ask the advisor to plan a meeloopdag at this placement."""
+    if career.request_meeloopdag(get_db(), user=current_user, placement_id=placement_id):
+        flash(_("Je vraag is naar je adviseur gestuurd. Die neemt contact met je op."), "success")
+    else:
+        flash(_("Je had dit al gevraagd. Je adviseur neemt contact met je op."), "info")
+    return redirect(url_for(".home"))
+
+
 @bp.get("/mijn-gegevens.json")
 @role_required("candidate")
 def export():

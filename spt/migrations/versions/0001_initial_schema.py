@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 02:41:57.233228
+Create Date: 2026-11-29 03:08:57.222138
 """
 
 import sqlalchemy as sa
@@ -47,6 +47,11 @@ def upgrade() -> None:
     with op.batch_alter_table('careerpath', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_careerpath_slug'), ['slug'], unique=True)
 
+    op.create_table('catalogueversion',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('module',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -125,6 +130,7 @@ def upgrade() -> None:
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('mail_preferences', sa.JSON(), nullable=False),
     sa.Column('totp_secret', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -163,6 +169,7 @@ def upgrade() -> None:
     sa.Column('last_contact_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('retention_reminder_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['advisor_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -489,6 +496,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_module_slug'))
 
     op.drop_table('module')
+    op.drop_table('catalogueversion')
     with op.batch_alter_table('careerpath', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_careerpath_slug'))
 
