@@ -180,8 +180,21 @@ def restore_command(file, force):
     click.echo(f"Teruggezet: {summary.total} rijen in {len(summary.rows)} tabellen.")
 
 
+@click.command("purge-expired")
+@click.option("--dry-run", is_flag=True, help="Alleen laten zien wat verwijderd zou worden.")
+@with_appcontext
+def purge_expired(dry_run):
+    """Apply the retention periods (idempotent); --dry-run lists and changes nothing."""
+    from spt.db import get_db
+    from spt.models._base import utcnow
+    from spt.services import retention
+
+    result = retention.purge(get_db(), now=utcnow(), dry_run=dry_run)
+    click.echo(retention.describe(result, dry_run=dry_run))
+
+
 def register_commands(app) -> None:
     """Attach the commands to the app (also reachable through `flask --app spt`)."""
     for command in (db_group, create_user, import_esco, load_reference, seed_demo, demo_command,
-                    send_mail, worker_command, backup_command, restore_command):
+                    send_mail, worker_command, backup_command, restore_command, purge_expired):
         app.cli.add_command(command)

@@ -35,6 +35,20 @@ def defaults(instance_path: str) -> dict:
         "LANGUAGES": ("nl", "en"),
         "PASSWORD_RESET_MAX_AGE": 3600,
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Background jobs (match rounds): RQ on this Redis; empty runs them in the request.
+        "REDIS_URL": "",
+        "JOBS_QUEUE": "spt",
+        "JOB_TIMEOUT": 1800,
+        # Advisors and admins must set up a second factor (TOTP) before their pages open.
+        "MFA_REQUIRED": True,
+        "MFA_ISSUER": "SPT Match",
+        # Retention periods applied by `spt purge-expired` (audit events: never below 6 months).
+        "RETENTION_INACTIVE_MONTHS": 12,
+        "RETENTION_REMINDER_MONTHS": 11,
+        "RETENTION_CLOSED_INTRODUCTION_WEEKS": 4,
+        "RETENTION_AUDIT_MONTHS": 24,
+        "RETENTION_INTAKE_DRAFT_DAYS": 30,
+        "RETENTION_OUTBOX_DAYS": 90,
     }
 
 
@@ -47,6 +61,14 @@ ENVIRONMENT = {
     "SPT_MAIL_URL": "MAIL_URL",
     "SPT_MAIL_SENDER": "MAIL_SENDER",
     "SPT_BASE_URL": "BASE_URL",
+    "SPT_REDIS_URL": "REDIS_URL",
+    "SPT_MFA_REQUIRED": "MFA_REQUIRED",
+    "SPT_RETENTION_INACTIVE_MONTHS": "RETENTION_INACTIVE_MONTHS",
+    "SPT_RETENTION_REMINDER_MONTHS": "RETENTION_REMINDER_MONTHS",
+    "SPT_RETENTION_CLOSED_INTRODUCTION_WEEKS": "RETENTION_CLOSED_INTRODUCTION_WEEKS",
+    "SPT_RETENTION_AUDIT_MONTHS": "RETENTION_AUDIT_MONTHS",
+    "SPT_RETENTION_INTAKE_DRAFT_DAYS": "RETENTION_INTAKE_DRAFT_DAYS",
+    "SPT_RETENTION_OUTBOX_DAYS": "RETENTION_OUTBOX_DAYS",
 }
 
 

@@ -1,8 +1,10 @@
 """Dutch error pages."""
 
-from flask import render_template
+from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from spt.services.errors import DomainError
@@ -31,8 +33,43 @@ def render_error(status: int, detail: str | None = None):
                            message=detail or message), status
 
 
+def is_database_outage(error: Exception) -> bool:
+    """Whether this error means the database cannot be reached (rather than a bug)."""
+    if isinstance(error, OperationalError | PoolTimeoutError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def database_unavailable(error: Exception):
+    """The Dutch 503 page (JSON for the health check) while the database is away."""
+    from flask import current_app
+    from flask_login import AnonymousUserMixin
+
+    current_app.logger.warning("Database unavailable: %s", error)
+    # The page shows no account: loading the user would touch the database again.
+    g._login_user = AnonymousUserMixin()
+    if request.blueprint == "health":
+        response = jsonify(status="database_unavailable")
+        response.status_code = 503
+    else:
+        response = current_app.make_response(render_error(503))
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def init_app(app) -> None:
     """Register the error handlers."""
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeoutError)
+    def operational_error(error):
+        return database_unavailable(error)
+
+    @app.errorhandler(DBAPIError)
+    def dbapi_error(error: DBAPIError):
+        if is_database_outage(error):
+            return database_unavailable(error)
+        return unexpected_error(error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

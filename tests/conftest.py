@@ -80,6 +80,7 @@ def app(database_template, tmp_path):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "localhost",
+        "MFA_REQUIRED": False,  # tests/test_mfa.py turns it on
     })
     yield app
     app.extensions["spt_engine"].dispose()

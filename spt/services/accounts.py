@@ -16,6 +16,7 @@ from spt.services.passwords import hash_password, password_problem, verify_passw
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 RESET_SALT = "spt-password-reset"
+_NO = ("", "0", "false", "no", "nee", "off")
 
 
 def _normalise_email(email: str) -> str:
@@ -85,23 +86,50 @@ def create_user(db: Session, *, email: str, password: str, role: str,
 
 
 def authenticate(db: Session, *, email: str, password: str) -> User:
-    """Return the user for these credentials, counting failures and locking after too many."""
+    """Return the user for these credentials, counting failures and locking after too many.
+
+    A user with a second factor due is returned without being logged in: the login completes
+    in spt.services.mfa.verify_login, and failures of both steps count towards the lockout.
+    """
     user = find_by_email(db, email)
     now = utcnow()
-    if user is not None and user.locked_until and _aware(user.locked_until) > now:
-        raise DomainError(_("Te veel mislukte pogingen. Probeer het over 15 minuten opnieuw."))
+    refuse_when_locked(user, now)
     if user is None or not verify_password(user.password_hash, password) or not user.active:
         if user is not None:
-            _count_failure(db, user, now)
+            count_failure(db, user, now)
         raise DomainError(_("Dit e-mailadres en wachtwoord horen niet bij elkaar."))
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    audit.record(db, actor_id=user.id, action="account.login", subject_type="user",
-                 subject_id=user.id)
-    db.commit()
+    if not second_factor_due(user):
+        complete_login(db, user, now=now)
     return user
 
 
-def _count_failure(db: Session, user: User, now) -> None:
+def mfa_switched_on() -> bool:
+    """Whether the second factor is in force (MFA_REQUIRED; off only in tests and journeys)."""
+    value = current_app.config.get("MFA_REQUIRED", True)
+    return value.strip().lower() not in _NO if isinstance(value, str) else bool(value)
+
+
+def second_factor_due(user: User) -> bool:
+    """Whether this login still needs a TOTP code after the password."""
+    return bool(user.totp_secret) and mfa_switched_on()
+
+
+def refuse_when_locked(user: User | None, now) -> None:
+    """Refuse a login attempt while the account is locked after too many failures."""
+    if user is not None and user.locked_until and _aware(user.locked_until) > now:
+        raise DomainError(_("Te veel mislukte pogingen. Probeer het over 15 minuten opnieuw."))
+
+
+def complete_login(db: Session, user: User, *, now, second_factor: bool = False) -> None:
+    """Record a successful login and clear the failure count."""
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    audit.record(db, actor_id=user.id, action="account.login", subject_type="user",
+                 subject_id=user.id, detail={"mfa": True} if second_factor else None)
+    db.commit()
+
+
+def count_failure(db: Session, user: User, now) -> None:
+    """Count a failed login step; lock the account after too many in a row."""
     user.failed_logins += 1
     if user.failed_logins >= MAX_FAILED_LOGINS:
         user.locked_until, user.failed_logins = now + LOCKOUT, 0

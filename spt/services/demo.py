@@ -30,6 +30,9 @@ CANDIDATE_FIELDS = ("first_name", "last_name", "gender", "nt2_speaker", "birth_y
                     "nt2_level", "level", "max_km", "hours_per_week", "available_from",
                     "driving_licences", "certificates", "themes", "kinds", "status")
 
+# Demo staff log in with a second factor like real staff; this public key makes the codes.
+DEMO_TOTP_SECRET = "SPTMATCHDEMOTOTPSECRETKEY2345672"
+
 
 @dataclass(frozen=True)
 class DemoSummary:
@@ -54,7 +57,8 @@ def seed(db: Session) -> DemoSummary:
     created = 0
     for person in spec["staff"]:
         if person["email"] not in existing:
-            db.add(User(email=person["email"], password_hash=password_hash, role=person["role"]))
+            db.add(User(email=person["email"], password_hash=password_hash, role=person["role"],
+                        totp_secret=DEMO_TOTP_SECRET))
             created += 1
     for entry in spec["employers"]:
         if entry["email"] not in existing:
@@ -148,6 +152,10 @@ def describe(summary: DemoSummary) -> str:
     roles = {"admin": "beheerder", "advisor": "adviseur", "employer": "werkgever",
              "candidate": "kandidaat"}
     lines += [f"  {roles[role]:<10} {email}" for email, role in summary.logins]
+    lines += ["Adviseurs en beheerders vullen na het wachtwoord een code in (tweestaps-",
+              f"verificatie). Demosleutel voor een authenticator-app: {DEMO_TOTP_SECRET}",
+              "  of maak de code van nu met: python -c \"import pyotp; "
+              f"print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\""]
     return "\n".join(lines)
 
 

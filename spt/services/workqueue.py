@@ -61,18 +61,19 @@ def overview(db: Session, *, now: datetime | None = None) -> Workqueue:
     return Workqueue(
         new_intakes=list(db.exec(select(Candidate).where(
             Candidate.intake_completed_at >= now - timedelta(days=NEW_INTAKE_DAYS),
-            col(Candidate.advisor_id).is_(None)).order_by(Candidate.intake_completed_at))),
+            col(Candidate.advisor_id).is_(None)).order_by(Candidate.intake_completed_at)
+            .limit(LIST_LIMIT))),
         incomplete=list(db.exec(select(Candidate).where(
             col(Candidate.intake_completed_at).is_(None)).order_by(Candidate.created_at)
             .limit(LIST_LIMIT))),
         employers_to_verify=list(db.exec(select(Employer).where(
-            col(Employer.verified_at).is_(None)).order_by(Employer.created_at))),
+            col(Employer.verified_at).is_(None)).order_by(Employer.created_at).limit(LIST_LIMIT))),
         waiting_for_candidate=_introductions(db, "wacht_op_kandidaat"),
         waiting_for_employer=_introductions(db, "voorgesteld"),
         starting_soon=list(db.exec(select(Placement, Employer).join(Employer).where(
             Placement.status == "open", Placement.start_date >= now.date(),
             Placement.start_date <= (now + timedelta(days=STARTING_SOON_DAYS)).date())
-            .order_by(Placement.start_date))),
+            .order_by(Placement.start_date).limit(LIST_LIMIT))),
         no_contact=list(db.exec(select(Candidate).where(
             col(Candidate.status).in_(FOLLOW_UP),
             last_seen < now - timedelta(days=NO_CONTACT_DAYS)).order_by(last_seen)

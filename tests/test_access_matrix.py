@@ -1,0 +1,251 @@
+"""The access-control matrix: every route, every role, other parties' ids, zero leaks.
+
+When you add a route, add it to PERMISSIONS: who may reach it. The walk below then requests it
+as anonymous, candidate, employer, other employer, advisor and admin with the ids of objects that
+belong to someone else, and fails on a 5xx, on a role that gets in where it should not, and on
+any page that shows another party's name or e-mail address.
+"""
+
+import pytest
+from sqlmodel import select
+from werkzeug.routing.converters import AnyConverter
+
+from spt import create_app
+from spt.db import get_db
+from spt.models import CandidateSkill, Consent, User
+from spt.services import rounds
+from tests.conftest import PASSWORD
+from tests.factories import (
+    _password_hash,
+    make_candidate,
+    make_employer,
+    make_match,
+    make_placement,
+)
+
+PUBLIC = frozenset({"anonymous", "candidate", "employer", "advisor", "admin"})
+USERS = frozenset({"candidate", "employer", "advisor", "admin"})
+STAFF = frozenset({"advisor", "admin"})
+CANDIDATE = frozenset({"candidate"})
+EMPLOYER = frozenset({"employer"})
+ADMIN = frozenset({"admin"})
+CATALOGUE = "/beheer/<any(vaardigheden, modules, loopbaanpaden):name>"
+
+PERMISSIONS = {
+    # public pages, accounts and the intake
+    "GET /": PUBLIC,
+    "GET /static/<path:filename>": PUBLIC,
+    "GET /taal/<lang>": PUBLIC,
+    "GET /hoe-werkt-het-matchen": PUBLIC,
+    "GET /healthz": PUBLIC,
+    "GET /api/suggest": PUBLIC,
+    "GET /inloggen": PUBLIC, "POST /inloggen": PUBLIC,
+    "GET /inloggen/code": PUBLIC, "POST /inloggen/code": PUBLIC,
+    "GET /registreren": PUBLIC, "POST /registreren": PUBLIC,
+    "GET /werkgever/registreren": PUBLIC, "POST /werkgever/registreren": PUBLIC,
+    "GET /wachtwoord-vergeten": PUBLIC, "POST /wachtwoord-vergeten": PUBLIC,
+    "GET /wachtwoord-herstellen/<token>": PUBLIC, "POST /wachtwoord-herstellen/<token>": PUBLIC,
+    "GET /intake/": PUBLIC,
+    "GET /intake/<int:number>": PUBLIC, "POST /intake/<int:number>": PUBLIC,
+    "GET /intake/6": PUBLIC, "POST /intake/6": PUBLIC,
+    # every logged-in user
+    "POST /uitloggen": USERS,
+    "GET /wachtwoord": USERS, "POST /wachtwoord": USERS,
+    "GET /tweestapsverificatie": USERS, "POST /tweestapsverificatie": USERS,
+    # candidates
+    "GET /kandidaat/": CANDIDATE,
+    "GET /kandidaat/profiel": CANDIDATE,
+    "GET /kandidaat/mijn-gegevens.json": CANDIDATE,
+    "GET /kandidaat/verwijderen": CANDIDATE, "POST /kandidaat/verwijderen": CANDIDATE,
+    "POST /kandidaat/introducties/<int:match_id>/antwoord": CANDIDATE,
+    "POST /kandidaat/introducties/<int:match_id>/intrekken": CANDIDATE,
+    "POST /kandidaat/plekken/<int:placement_id>/meeloopdag": CANDIDATE,
+    # employers
+    "GET /werkgever/": EMPLOYER,
+    "GET /werkgever/organisatie": EMPLOYER, "POST /werkgever/organisatie": EMPLOYER,
+    "GET /werkgever/plekken": EMPLOYER,
+    "GET /werkgever/plekken/nieuw": EMPLOYER, "POST /werkgever/plekken/nieuw": EMPLOYER,
+    "GET /werkgever/plekken/<int:placement_id>": EMPLOYER,
+    "POST /werkgever/plekken/<int:placement_id>": EMPLOYER,
+    "POST /werkgever/plekken/<int:placement_id>/"
+    "<any(publiceren, pauzeren, heropenen, sluiten):action>": EMPLOYER,
+    "POST /werkgever/plekken/<int:placement_id>/kopie": EMPLOYER,
+    "GET /werkgever/plekken/<int:placement_id>/kandidaten": EMPLOYER,
+    "GET /werkgever/kandidaten/<int:match_id>": EMPLOYER,
+    "POST /werkgever/kandidaten/<int:match_id>/afwijzen": EMPLOYER,
+    "POST /werkgever/kandidaten/<int:match_id>/uitkomst": EMPLOYER,
+    "POST /werkgever/kandidaten/<int:match_id>/uitnodigen": EMPLOYER,
+    # advisors (admins may do what advisors do)
+    "GET /adviseur/": STAFF,
+    "GET /adviseur/kandidaten/<int:candidate_id>": STAFF,
+    "POST /adviseur/kandidaten/<int:candidate_id>/contact": STAFF,
+    "POST /adviseur/kandidaten/<int:candidate_id>/notities": STAFF,
+    "POST /adviseur/kandidaten/<int:candidate_id>/oppakken": STAFF,
+    "POST /adviseur/kandidaten/<int:candidate_id>/vaardigheden/<int:skill_id>": STAFF,
+    "POST /adviseur/kandidaten/<int:candidate_id>/voorstellen/<int:placement_id>": STAFF,
+    "GET /adviseur/plekken/<int:placement_id>": STAFF,
+    "POST /adviseur/plekken/<int:placement_id>/voorstellen/<int:candidate_id>": STAFF,
+    "POST /adviseur/matches/<int:match_id>/status": STAFF,
+    "POST /adviseur/werkgevers/<int:employer_id>/controleren": STAFF,
+    "GET /adviseur/pipeline": STAFF, "POST /adviseur/pipeline/verplaatsen": STAFF,
+    "GET /adviseur/matchronde": STAFF, "POST /adviseur/matchronde": STAFF,
+    "GET /adviseur/matchronde/<int:round_id>": STAFF,
+    "POST /adviseur/matchronde/<int:round_id>/aanpassen": STAFF,
+    "POST /adviseur/matchronde/<int:round_id>/accepteren": STAFF,
+    "GET /adviseur/kpi": STAFF,
+    "GET /adviseur/kpi/export/<key>.<any(csv, xlsx):fmt>": STAFF,
+    "GET /api/jobs/<job_id>": STAFF,
+    # admins
+    "GET /beheer/": ADMIN,
+    "GET /beheer/outbox": ADMIN,
+    "GET /beheer/audit": ADMIN,
+    "GET /beheer/gebruikers": ADMIN,
+    "POST /beheer/gebruikers/<int:user_id>/<any(deactiveren, activeren):action>": ADMIN,
+    "POST /beheer/gebruikers/<int:user_id>/tweestapsverificatie-herstellen": ADMIN,
+    f"GET {CATALOGUE}": ADMIN,
+    f"GET {CATALOGUE}/nieuw": ADMIN, f"POST {CATALOGUE}/nieuw": ADMIN,
+    f"GET {CATALOGUE}/<int:row_id>": ADMIN, f"POST {CATALOGUE}/<int:row_id>": ADMIN,
+    f"POST {CATALOGUE}/<int:row_id>/intrekken": ADMIN,
+}
+
+PERSONAS = ("anonymous", "candidate", "employer", "other_employer", "advisor", "admin")
+ROLE = {"other_employer": "employer"}
+# Route parameters that name another party's object, per persona that does not own it.
+NOT_OWNED = {"candidate": {"match_id", "candidate_id", "user_id", "placement_id"},
+             "other_employer": {"match_id", "placement_id", "employer_id", "candidate_id"}}
+PREFERRED_CHOICES = ("deactiveren", "sluiten", "vaardigheden", "csv")
+VICTIM = ("Geheimnaam", "veronique.geheim@example.nl")
+OTHER_CANDIDATE = ("Onbekendman", "quinten.eigen@example.nl")
+EMPLOYER_A = ("eigenaar-a@example.nl",)
+EMPLOYER_B = ("eigenaar-b@example.nl",)
+FORBIDDEN = {
+    "anonymous": VICTIM + OTHER_CANDIDATE + EMPLOYER_A + EMPLOYER_B,
+    "candidate": VICTIM + EMPLOYER_A + EMPLOYER_B,
+    "employer": OTHER_CANDIDATE + EMPLOYER_B + VICTIM,
+    "other_employer": VICTIM + OTHER_CANDIDATE + EMPLOYER_A,
+    "advisor": (), "admin": (),
+}
+
+
+def _routes(app) -> dict[str, object]:
+    return {f"{method} {rule.rule}": rule for rule in app.url_map.iter_rules()
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})}
+
+
+_ROUTES = _routes(create_app({"TESTING": True, "DATABASE_URL": "sqlite://"}))
+
+
+def test_every_route_is_in_the_permission_table():
+    missing = sorted(set(_ROUTES) - set(PERMISSIONS))
+    stale = sorted(set(PERMISSIONS) - set(_ROUTES))
+    assert not missing, "Add these routes to PERMISSIONS in tests/test_access_matrix.py: " + \
+        ", ".join(missing)
+    assert not stale, "These PERMISSIONS entries match no route any more: " + ", ".join(stale)
+
+
+def test_the_table_agrees_with_the_role_decorators(app):
+    for key, rule in _ROUTES.items():
+        roles = getattr(app.view_functions[rule.endpoint], "allowed_roles", None)
+        if roles is not None and key in PERMISSIONS:
+            assert PERMISSIONS[key] == frozenset(roles), key
+
+
+@pytest.fixture
+def world(app, login):
+    """Two employers, a proposed candidate with consent for employer A, another candidate."""
+    a_user, a = make_employer(app, name="Alfa Installaties", email=EMPLOYER_A[0])
+    b_user, b = make_employer(app, name="Beta Bouw", email=EMPLOYER_B[0])
+    placement_a, placement_b = make_placement(app, a), make_placement(app, b)
+    victim_user, victim = make_candidate(app, email=VICTIM[1], first_name="Veronique",
+                                         last_name=VICTIM[0])
+    own_user, own = make_candidate(app, email=OTHER_CANDIDATE[1], first_name="Quinten",
+                                   last_name=OTHER_CANDIDATE[0])
+    match_a = make_match(app, victim, placement_a, status="voorgesteld")
+    make_match(app, own, placement_b, status="berekend")
+    with app.app_context():
+        db = get_db()
+        db.add(Consent(candidate_id=victim, employer_id=a, purpose="introduction",
+                       granted=True, privacy_version="test"))
+        staff = {role: User(email=f"{role}@spt.nl", role=role, password_hash=_password_hash())
+                 for role in ("advisor", "admin")}
+        db.add_all(staff.values())
+        db.commit()
+        skill = db.exec(select(CandidateSkill.id).where(
+            CandidateSkill.candidate_id == victim)).first()
+        staff_ids = {role: user.id for role, user in staff.items()}
+        round_id = rounds.start(db, advisor_id=staff_ids["advisor"], region="", theme="",
+                                kinds=[], max_per_placement=1).id
+    users = {"candidate": own_user, "employer": a_user, "other_employer": b_user, **staff_ids}
+    clients = {"anonymous": app.test_client()}
+    for persona, user_id in users.items():
+        clients[persona] = app.test_client()
+        login(user_id, PASSWORD, on=clients[persona])
+    values = {"candidate_id": victim, "placement_id": placement_a, "match_id": match_a,
+              "employer_id": a, "user_id": victim_user, "skill_id": skill or 1,
+              "round_id": round_id, "row_id": 1, "job_id": "onbekend", "key": "funnel",
+              "lang": "nl", "token": "ongeldig-token", "number": 2, "filename": "style.css"}
+    return clients, values
+
+
+def _path(rule, values) -> str:
+    filled = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):
+            preferred = [c for c in PREFERRED_CHOICES if c in converter.items]
+            filled[name] = preferred[0] if preferred else sorted(converter.items)[0]
+        else:
+            assert name in values, f"{rule.rule}: give the parameter {name!r} a value in world()"
+            filled[name] = values[name]
+    return rule.build(filled, append_unknown=False)[1]
+
+
+def _problems(key, rule, persona, response) -> list[str]:
+    allowed = PERMISSIONS.get(key)
+    if allowed is None:
+        return [f"{key} is not in PERMISSIONS"]
+    status, body = response.status_code, response.get_data(as_text=True)
+    problems = [f"{persona} {key}: shows {text!r}" for text in FORBIDDEN[persona] if text in body]
+    if status >= 500:
+        problems.append(f"{persona} {key}: {status}")
+    elif ROLE.get(persona, persona) not in allowed:
+        login_redirect = status == 302 and "/inloggen" in response.headers.get("Location", "")
+        ok = login_redirect if persona == "anonymous" else status in (403, 404)
+        if not ok:
+            problems.append(f"{persona} {key}: {status}, expected a refusal")
+    elif set(rule.arguments) & NOT_OWNED.get(persona, set()):
+        refusals = (403, 404) if key.startswith("GET") else (400, 403, 404, 409)
+        if status not in refusals:
+            problems.append(f"{persona} {key}: {status} for another party's object")
+    return problems
+
+
+def _request(client, key, path):
+    response = client.get(path) if key.startswith("GET") else client.post(path, data={})
+    response.get_data()
+    response.close()  # static files stay open otherwise
+    return response
+
+
+def _order(keys) -> list[str]:
+    # GET first; POST after, logging out last so that every persona stays logged in until then.
+    return sorted(keys, key=lambda key: (key.startswith("POST"), key == "POST /uitloggen", key))
+
+
+def _personas(key) -> list[str]:
+    # Refused roles first, so that an allowed role's change cannot hide a refused role's success.
+    return sorted(PERSONAS, key=lambda p: ROLE.get(p, p) in PERMISSIONS.get(key, ()))
+
+
+def test_every_route_as_every_role_leaks_nothing(app, world):
+    clients, values = world
+    with app.test_request_context():
+        paths = {key: _path(rule, values) for key, rule in _ROUTES.items()}
+    problems = []
+    for key in _order(paths):
+        if key == "POST /uitloggen":
+            still_in = [p for p in PERSONAS[1:] if clients[p].get("/wachtwoord").status_code != 200]
+            assert not still_in, f"these personas were logged out by an earlier route: {still_in}"
+        for persona in _personas(key):
+            response = _request(clients[persona], key, paths[key])
+            problems += _problems(key, _ROUTES[key], persona, response)
+    assert not problems, "\n".join(problems)
