@@ -46,7 +46,11 @@ def _register_blueprints(app: Flask) -> None:
     from spt.views import (
         admin,
         advisor,
+        advisor_kpis,
+        advisor_pipeline,
+        advisor_rounds,
         api,
+        audit,
         auth,
         candidate,
         catalogue,
@@ -54,16 +58,13 @@ def _register_blueprints(app: Flask) -> None:
         health,
         intake,
         main,
+        mfa,
+        preferences,
     )
 
-    for module in (main, auth, intake, api, candidate, employer, advisor, admin, catalogue,
-                   health):
+    for module in (main, auth, mfa, intake, api, candidate, employer, advisor, advisor_pipeline,
+                   advisor_rounds, advisor_kpis, admin, audit, catalogue, health, preferences):
         app.register_blueprint(module.bp)
-    from spt.views import advisor_kpis, advisor_pipeline, advisor_rounds, audit  # TEMP(advisor)
-    for module in (advisor_pipeline, advisor_rounds, advisor_kpis, audit):  # TEMP(advisor)
-        app.register_blueprint(module.bp)  # TEMP(advisor)
-    from spt.views import mfa  # second login factor
-    app.register_blueprint(mfa.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -193,8 +193,19 @@ def purge_expired(dry_run):
     click.echo(retention.describe(result, dry_run=dry_run))
 
 
+@click.command("digest")
+@with_appcontext
+def digest_command():
+    """Mail each advisor the daily digest of new work (run once a day, e.g. from cron)."""
+    from spt.db import get_db
+    from spt.services import notifications
+
+    click.echo(f"{notifications.send_digest(get_db())} digest-mails klaargezet.")
+
+
 def register_commands(app) -> None:
     """Attach the commands to the app (also reachable through `flask --app spt`)."""
     for command in (db_group, create_user, import_esco, load_reference, seed_demo, demo_command,
-                    send_mail, worker_command, backup_command, restore_command, purge_expired):
+                    send_mail, worker_command, backup_command, restore_command, purge_expired,
+                    digest_command):
         app.cli.add_command(command)

@@ -51,3 +51,36 @@ def test_with_smtp_mail_is_sent_after_the_request(app, client, make_user, monkey
                               "Nieuw wachtwoord instellen voor SPT Match")]
     with app.app_context():
         assert get_db().exec(select(OutboxMessage)).one().sent_at is not None
+
+
+def test_users_choose_which_mails_they_get(app, client, make_user, login):
+    from spt.models import User
+
+    user_id = make_user("candidate")
+    login(user_id)
+    page = client.get("/account/meldingen").get_data(as_text=True)
+    assert 'value="introductions" checked' in page
+    assert client.post("/account/meldingen", data={"wanted": ["onbekend"]}).status_code == 302
+    with app.app_context():
+        assert get_db().get(User, user_id).mail_preferences == {"introductions": False}
+
+
+def test_an_introduction_mail_respects_the_candidates_choice(app):
+    from spt.models import User
+    from spt.services import introductions
+    from tests.factories import make_candidate, make_employer, make_match, make_placement
+
+    _eu, employer_id = make_employer(app)
+    placement_id = make_placement(app, employer_id)
+    user_id, candidate_id = make_candidate(app, status="matchvoorstel")
+    match_id = make_match(app, candidate_id, placement_id)
+    advisor_id = make_candidate(app)[0]
+    with app.test_request_context():
+        db = get_db()
+        db.get(User, user_id).mail_preferences = {"introductions": False}
+        advisor = db.get(User, advisor_id)
+        advisor.role = "advisor"
+        db.commit()
+        introductions.propose(db, advisor=advisor, match_id=match_id, expected_version=1)
+    with app.app_context():
+        assert get_db().exec(select(OutboxMessage)).all() == []

@@ -23,11 +23,3 @@ class DeleteAccountForm(FlaskForm):
         DataRequired(_l("Vul je wachtwoord in.")), Length(max=200)])
     confirm = BooleanField(_l("Ja, verwijder mijn account en mijn gegevens."), validators=[
         DataRequired(_l("Vink aan dat je je account wilt verwijderen."))])
-
-
-class MailPreferencesForm(FlaskForm):
-    """Which mails the user wants."""
-
-    introductions = BooleanField(_l("Mail mij als een adviseur mij wil voorstellen aan een "
-                                    "werkgever"))
-    news = BooleanField(_l("Mail mij over nieuwe plekken en scholing"))
