@@ -15,8 +15,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(ROOT / "templates"))
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(config_module.defaults(app.instance_path))
-    app.config.from_mapping(config_module.from_environment())
+    defaults = config_module.defaults(app.instance_path)
+    app.config.from_mapping(defaults)
+    app.config.from_mapping(config_module.from_environment(types=defaults))
     if test_config:
         app.config.from_mapping(test_config)
     config_module.finalise(app.config)

@@ -72,9 +72,24 @@ ENVIRONMENT = {
 }
 
 
-def from_environment(environ=os.environ) -> dict:
-    """Return the config keys set through SPT_* environment variables."""
-    return {key: environ[name] for name, key in ENVIRONMENT.items() if environ.get(name)}
+def from_environment(environ=os.environ, types: dict | None = None) -> dict:
+    """Return the config keys set through SPT_* environment variables, typed like the defaults."""
+    config = {}
+    for name, key in ENVIRONMENT.items():
+        if environ.get(name):
+            config[key] = _typed(name, environ[name], (types or {}).get(key))
+    return config
+
+
+def _typed(name: str, raw: str, default):
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on", "ja")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as error:
+            raise UnsafeConfigError(f"{name} moet een geheel getal zijn, niet {raw!r}.") from error
+    return raw
 
 
 def finalise(config) -> None:

@@ -17,6 +17,15 @@ def test_environment_variables_override_defaults():
                       "SPT_ENV": "production"}
 
 
+def test_environment_values_are_typed_like_the_defaults():
+    config = from_environment({"SPT_MFA_REQUIRED": "0", "SPT_RETENTION_AUDIT_MONTHS": "7"},
+                              types={"MFA_REQUIRED": True, "RETENTION_AUDIT_MONTHS": 24})
+    assert config == {"MFA_REQUIRED": False, "RETENTION_AUDIT_MONTHS": 7}
+    with pytest.raises(UnsafeConfigError, match="geheel getal"):
+        from_environment({"SPT_RETENTION_AUDIT_MONTHS": "twaalf"},
+                         types={"RETENTION_AUDIT_MONTHS": 24})
+
+
 def test_default_database_is_sqlite_in_instance_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("SPT_DATABASE_URL", raising=False)
     app = create_app({"TESTING": True})
