@@ -241,7 +241,7 @@ def run_backend(name: str, url: str, args, tmp: Path, pg=None) -> dict:
     log.unlink(missing_ok=True)
     spt(env, "db", "upgrade")
     spt(env, "load-reference")
-    report = {"backend": name}
+    report = {"backend": name, "loadavg_before": os.getloadavg()[0]}
     with Gunicorn(env, log) as server:
         report["a_intakes"] = phase_intakes(server, url, args.intakes, args.concurrency)
         print(name, "a", report["a_intakes"], flush=True)
@@ -256,6 +256,7 @@ def run_backend(name: str, url: str, args, tmp: Path, pg=None) -> dict:
     else:
         report["d_outage"] = "n/a: a SQLite file does not go away (tests/test_db_down.py)"
     print(name, "d", report["d_outage"], flush=True)
+    report["loadavg_after"] = os.getloadavg()[0]  # the machine is shared: read figures with it
     return report
 
 

@@ -44,7 +44,7 @@ class Visitor:
     """One browser: its own cookies, one connection per request (gunicorn sync closes them)."""
 
     port: int
-    timeout: float = 30.0
+    timeout: float = 120.0  # 50 visitors queue on 2 workers; a browser waits this long too
     cookies: dict = field(default_factory=dict)
     statuses: list = field(default_factory=list)
 

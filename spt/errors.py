@@ -3,6 +3,8 @@
 from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -41,11 +43,11 @@ def is_database_outage(error: Exception) -> bool:
 
 
 def database_unavailable(error: Exception):
-    """The Dutch 503 page (JSON for the health check) while the database is away."""
+    """The Dutch 503 page (JSON for the health check) while the database or Redis is away."""
     from flask import current_app
     from flask_login import AnonymousUserMixin
 
-    current_app.logger.warning("Database unavailable: %s", error)
+    current_app.logger.warning("Service unavailable: %s", error)
     # The page shows no account: loading the user would touch the database again.
     g._login_user = AnonymousUserMixin()
     if request.blueprint == "health":
@@ -62,6 +64,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeoutError)
+    @app.errorhandler(RedisConnectionError)  # the job queue (SPT_REDIS_URL) is away
+    @app.errorhandler(RedisTimeoutError)
     def operational_error(error):
         return database_unavailable(error)
 

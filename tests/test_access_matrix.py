@@ -52,6 +52,7 @@ PERMISSIONS = {
     "POST /uitloggen": USERS,
     "GET /wachtwoord": USERS, "POST /wachtwoord": USERS,
     "GET /tweestapsverificatie": USERS, "POST /tweestapsverificatie": USERS,
+    "GET /account/meldingen": USERS, "POST /account/meldingen": USERS,
     # candidates
     "GET /kandidaat/": CANDIDATE,
     "GET /kandidaat/profiel": CANDIDATE,
@@ -111,7 +112,7 @@ PERMISSIONS = {
 PERSONAS = ("anonymous", "candidate", "employer", "other_employer", "advisor", "admin")
 ROLE = {"other_employer": "employer"}
 # Route parameters that name another party's object, per persona that does not own it.
-NOT_OWNED = {"candidate": {"match_id", "candidate_id", "user_id", "placement_id"},
+NOT_OWNED = {"candidate": {"match_id", "candidate_id", "user_id"},
              "other_employer": {"match_id", "placement_id", "employer_id", "candidate_id"}}
 PREFERRED_CHOICES = ("deactiveren", "sluiten", "vaardigheden", "csv")
 VICTIM = ("Geheimnaam", "veronique.geheim@example.nl")
@@ -121,7 +122,7 @@ EMPLOYER_B = ("eigenaar-b@example.nl",)
 FORBIDDEN = {
     "anonymous": VICTIM + OTHER_CANDIDATE + EMPLOYER_A + EMPLOYER_B,
     "candidate": VICTIM + EMPLOYER_A + EMPLOYER_B,
-    "employer": OTHER_CANDIDATE + EMPLOYER_B + VICTIM,
+    "employer": OTHER_CANDIDATE + EMPLOYER_B,
     "other_employer": VICTIM + OTHER_CANDIDATE + EMPLOYER_A,
     "advisor": (), "admin": (),
 }
@@ -153,6 +154,11 @@ def test_the_table_agrees_with_the_role_decorators(app):
 @pytest.fixture
 def world(app, login):
     """Two employers, a proposed candidate with consent for employer A, another candidate."""
+    return build_world(app, login)
+
+
+def build_world(app, login):
+    """The world of the matrix: (logged-in client per persona, URL parameter values)."""
     a_user, a = make_employer(app, name="Alfa Installaties", email=EMPLOYER_A[0])
     b_user, b = make_employer(app, name="Beta Bouw", email=EMPLOYER_B[0])
     placement_a, placement_b = make_placement(app, a), make_placement(app, b)
@@ -161,7 +167,7 @@ def world(app, login):
     own_user, own = make_candidate(app, email=OTHER_CANDIDATE[1], first_name="Quinten",
                                    last_name=OTHER_CANDIDATE[0])
     match_a = make_match(app, victim, placement_a, status="voorgesteld")
-    make_match(app, own, placement_b, status="berekend")
+    make_match(app, own, placement_b, status="wacht_op_kandidaat")
     with app.app_context():
         db = get_db()
         db.add(Consent(candidate_id=victim, employer_id=a, purpose="introduction",

@@ -8,7 +8,7 @@ from sqlalchemy.engine import make_url
 
 from bench.load_proxy import TcpProxy
 from spt import create_app, migrate
-from spt.db import make_engine
+from spt.db import RETRY_AFTER_FAILURE_S, ConnectBreaker, make_engine
 
 PG_URL = os.environ.get("SPT_TEST_DATABASE_URL")
 DB_PAGE = "/intake/4"  # reads the certificate catalogue from the database
@@ -96,3 +96,33 @@ def test_a_logged_in_user_gets_the_503_page_too(app, client, make_user, login, t
         app.extensions["spt_engine"].dispose()
         app.extensions["spt_engine"] = working
     assert client.get("/kandidaat/").status_code == 200
+
+
+class FakeDialect:
+    """A dialect whose connect fails until told otherwise, counting attempts."""
+
+    class loaded_dbapi:  # the DBAPI module, as SQLAlchemy names it
+        OperationalError = type("OperationalError", (Exception,), {})
+
+    def __init__(self):
+        self.attempts, self.up = 0, False
+
+    def connect(self, *_args, **_kwargs):
+        self.attempts += 1
+        if not self.up:
+            raise self.loaded_dbapi.OperationalError("connection refused")
+        return "connection"
+
+
+def test_after_a_failed_connect_others_fail_at_once_until_one_retries(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr("spt.db.time.monotonic", lambda: now[0])
+    dialect, breaker = FakeDialect(), ConnectBreaker()
+    for _ in range(3):
+        with pytest.raises(dialect.loaded_dbapi.OperationalError):
+            breaker(dialect, None, (), {})
+    assert dialect.attempts == 1
+    now[0] += RETRY_AFTER_FAILURE_S
+    dialect.up = True
+    assert breaker(dialect, None, (), {}) == "connection"
+    assert breaker(dialect, None, (), {}) == "connection" and dialect.attempts == 3

@@ -241,3 +241,16 @@ def test_an_employer_with_open_bbl_cannot_drop_its_recognition(app, client, empl
     assert "Sluit die eerst" in response.get_data(as_text=True)
     with app.app_context():
         assert get_db().get(Employer, employer[1]).recognised_training_company
+
+
+def test_an_unverified_employers_open_placement_is_not_matched_yet(app, client, login):
+    user_id, _employer_id = make_employer(app, verified=False)
+    login(user_id)
+    response = client.post("/werkgever/plekken/nieuw", data=placement_form(status="open"))
+    assert response.status_code == 302
+    with app.app_context():
+        from spt.services import matchmaking
+
+        db = get_db()
+        assert db.exec(select(Placement)).one().status == "open"
+        assert matchmaking.open_placements(db) == []

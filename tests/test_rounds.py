@@ -142,7 +142,7 @@ def test_round_filters_by_theme_kind_and_region(app, client, advisor, market):
     assert row.result["placements"] == 3 and row.result["candidates"] == 4
 
 
-def test_run_round_is_a_plain_function_for_a_worker(app, advisor, market):
+def test_a_round_runs_as_a_background_job(app, advisor, market):
     with app.app_context():
         db = get_db()
         row = MatchRound(created_by_id=advisor, params={"max_per_placement": 2})
@@ -150,5 +150,9 @@ def test_run_round_is_a_plain_function_for_a_worker(app, advisor, market):
         db.commit()
         round_id = row.id
     with app.app_context():
-        rounds.run_round(get_db(), round_id)
-    assert _round(app, round_id).status == "klaar"
+        from spt import jobs
+
+        job_id = jobs.enqueue("match_round", round_id=round_id)
+        assert jobs.status(job_id)["status"] == "finished"
+    row = _round(app, round_id)
+    assert (row.status, row.progress, row.result["candidates"]) == ("klaar", 100, 4)

@@ -56,7 +56,7 @@ def send_digest(db: Session, *, now: datetime | None = None) -> int:
         mail.queue(db, to=advisor.email, subject=_("SPT Match: uw werkvoorraad van vandaag"),
                    body=_("Goedemorgen,\n\nDit staat vandaag voor u klaar in SPT Match:\n\n"
                           "%(lines)s\n\nBekijk uw werkvoorraad: %(link)s\n\nU krijgt deze mail "
-                          "elke werkdag. U kunt hem uitzetten bij uw mailvoorkeuren.",
+                          "dagelijks. U kunt hem uitzetten bij uw mailvoorkeuren.",
                           lines=lines, link=link))
         sent += 1
     db.commit()

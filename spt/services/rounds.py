@@ -1,8 +1,9 @@
 """Match rounds: a capacity-aware proposal of pairs for many candidates at once.
 
-`run_round(db, round_id)` is a plain function over a stored MatchRound so that a background worker
-(RQ) can run it later; today the request runs it. It commits twice on purpose: once to show the
-round as running (progress a worker's page can poll), once with the result.
+`run_round(db, round_id)` is a plain function over a stored MatchRound, registered as the job
+`match_round` (spt/jobs.py): a worker runs it when SPT_REDIS_URL is set, otherwise it runs at once
+in its own app context. It commits twice on purpose: once to show the round as running (the page
+shows the progress), once with the result.
 """
 
 import time
@@ -15,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import matching
+from spt import jobs
 from spt.models import Candidate, Employer, Match, MatchRound, Placement, User
 from spt.models._base import utcnow
 from spt.services import advisor_review, audit, matchmaking, pipeline, postcodes
@@ -112,31 +114,48 @@ def _get(db: Session, round_id: int) -> MatchRound:
     return row
 
 
-def run_round(db: Session, round_id: int) -> MatchRound:
-    """Compute a stored round and store its result (the function a background worker runs)."""
+def run_round(db: Session, round_id: int, progress=None) -> MatchRound:
+    """Compute a stored round and store its result (the job `match_round` a worker runs)."""
+    report = progress or (lambda _percent, _message="": None)
     row = _get(db, round_id)
     row.status, row.progress = "bezig", 10
     db.add(row)
     db.commit()
+    report(10, _("Kandidaten en plekken laden"))
     try:
         result, row.status = compute(db, row.params), "klaar"
     except DomainError as error:
         result, row.status = {**row.result, "error": error.message}, "fout"
+    except Exception:
+        db.rollback()
+        _fail(db, round_id)
+        raise
     row.result, row.progress, row.finished_at = result, 100, utcnow()
     db.add(row)
     db.commit()
     return row
 
 
+def _fail(db: Session, round_id: int) -> None:
+    row = _get(db, round_id)
+    row.status, row.finished_at = "fout", utcnow()
+    row.result = {**row.result, "error": _("De berekening is mislukt. Probeer het opnieuw.")}
+    db.add(row)
+    db.commit()
+
+
 def start(db: Session, *, advisor_id: int, region: str, theme: str, kinds: list[str],
           max_per_placement: int) -> MatchRound:
-    """Store a new round with its choices and run it (in the request until a worker exists)."""
+    """Store a new round and hand it to the job queue (a worker, or at once without Redis)."""
     row = MatchRound(created_by_id=advisor_id, params={
         "region": region, "theme": theme, "kinds": list(kinds),
         "max_per_placement": max_per_placement, "locked": [], "excluded": []})
     db.add(row)
+    audit.record(db, actor_id=advisor_id, action="advisor.round_started",
+                 subject_type="match_round", detail={"params": row.params})
     db.commit()
-    return run_round(db, row.id)
+    jobs.enqueue("match_round", round_id=row.id)
+    return row
 
 
 def adjust(db: Session, *, advisor_id: int, round_id: int, locked: list, excluded: list

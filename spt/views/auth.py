@@ -2,7 +2,16 @@
 
 import time
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -24,6 +33,23 @@ bp = Blueprint("auth", __name__)
 MFA_PENDING = "mfa_pending"  # who passed the password step and is asked for a TOTP code
 HOME_BY_ROLE = {"candidate": "candidate.home", "employer": "employer.home",
                 "advisor": "advisor.home", "admin": "admin.home"}
+
+
+@bp.before_app_request
+def refuse_nul_characters():
+    """Refuse a NUL character in submitted text with a Dutch 400; PostgreSQL cannot store it."""
+    texts = [request.path, *(value for _key, value in request.args.items(multi=True))]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        texts += [value for _key, value in request.form.items(multi=True)]
+    elif request.is_json:
+        texts.append(request.get_data(as_text=True).replace("\\u0000", "\x00"))
+    if not any("\x00" in text for text in texts):
+        return None
+    message = _("Wat je invulde bevat een onzichtbaar teken dat niet is toegestaan (NUL). "
+                "Haal het weg en probeer het opnieuw.")
+    if request.path.startswith("/api/"):
+        return jsonify(error=message), 400
+    raise DomainError(message)
 
 
 def home_for(user) -> str:

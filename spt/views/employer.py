@@ -152,7 +152,7 @@ def _fill(form, placement) -> None:
     labels = placements.skill_labels(get_db(), placement.id)
     form.essential_skills.data = "\n".join(labels["essential"])
     form.optional_skills.data = "\n".join(labels["optional"])
-    form.postcode.data = placement.pc4
+    form.postcode.data, form.idempotency_key.data = placement.pc4, ""
     for key in ("level", "theme", "min_nt2", "crebo"):
         getattr(form, key).data = getattr(placement, key) or ""
 
@@ -214,7 +214,7 @@ def _decide(match_id: int, name: str, form, decide):
         except DomainError as error:
             _add_errors(form, error)
             return _candidate_page(match_id, {name: form}, error.status)
-        flash(_("Uw besluit is opgeslagen; de adviseur is op de hoogte gebracht."), "success")
+        flash(_("Uw besluit is opgeslagen."), "success")
         return redirect(url_for(".candidate", match_id=match_id))
     return _candidate_page(match_id, {name: form}, 400)
 

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from spt import create_app
@@ -41,6 +42,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly when the browser journeys did not run (the -q summary only counts skips)."""
+    reasons = set()
+    for report in terminalreporter.stats.get("skipped", []):
+        if "tests/browser/" in report.nodeid.replace("\\", "/") and report.longrepr:
+            reasons.add(report.longrepr[2].removeprefix("Skipped: "))
+    for reason in sorted(reasons):
+        terminalreporter.write_line(f"browser journeys skipped: {reason}", yellow=True)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """On a failed journey, add the page's URL and visible text to the report."""
@@ -68,43 +79,36 @@ def browser():
         pytest.skip("browser journeys run on SQLite only (the PostgreSQL pass skips them)")
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright for Python is not installed (pip install -e '.[test]')")
     manager = sync_playwright().start()
     try:
         chromium = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     except Exception as error:
         manager.stop()
-        pytest.skip(f"Chromium could not be launched: {error}")
+        pytest.skip(f"{CHROMIUM} could not be launched: {str(error).splitlines()[0]}")
     yield chromium
     chromium.close()
     manager.stop()
 
 
-def _server_config(database_url: str) -> dict:
-    config = {
-        "SECRET_KEY": "browser-test-secret",
-        "DATABASE_URL": database_url,
-        "RATELIMIT_ENABLED": False,
-    }
-    # Advisors get TOTP; the journeys test the workspace, not the second factor.
-    config["MFA_REQUIRED"] = False
-    return config
-
-
 @pytest.fixture
 def live_server(browser, database_template, tmp_path):
-    """SPT Match served on 127.0.0.1 in a thread, over a fresh database with the demo data."""
-    app = create_app(_server_config(database_template(tmp_path)))
+    """SPT Match served on 127.0.0.1 in a thread, over a fresh database with the demo data.
+
+    CSRF protection stays on: the browser posts the real forms. Rate limits are off (every
+    journey logs in several times) and so is the advisors' second factor, which has its own tests.
+    """
+    app = create_app({"SECRET_KEY": "browser-test-secret",
+                      "DATABASE_URL": database_template(tmp_path),
+                      "RATELIMIT_ENABLED": False, "MFA_REQUIRED": False})
     with app.app_context():
         from spt.db import get_db
         from spt.services import demo
 
         demo.seed(get_db())
     # werkzeug logs every request at INFO; a failing journey prints the page instead.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    werkzeug_log = logging.getLogger("werkzeug")
+    level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -112,6 +116,7 @@ def live_server(browser, database_template, tmp_path):
     server.shutdown()
     thread.join(timeout=5)
     server.server_close()
+    werkzeug_log.setLevel(level)
     app.extensions["spt_engine"].dispose()
 
 
@@ -121,9 +126,6 @@ class LiveServer:
     def __init__(self, app, url: str):
         self.app = app
         self.url = url
-
-    def __call__(self, path: str) -> str:
-        return self.url + path
 
 
 class PageOpener:
@@ -175,9 +177,10 @@ class Journey:
         self.count = 0
         self.checked: list[str] = []
         self.violations: list[tuple[str, str, dict]] = []
+        self.notes: list[tuple[str, str, dict]] = []  # moderate and minor: printed, not enforced
 
     def snap(self, label: str, page=None) -> Path:
-        """Save a full-page screenshot of the current page as tests/screenshots/<journey>/NN-label."""
+        """Save a full-page screenshot as tests/screenshots/<journey>/NN-label.png."""
         self.count += 1
         self.current = page or self.page
         path = self.folder / f"{self.count:02d}-{label}.png"
@@ -193,6 +196,8 @@ class Journey:
         for violation in found:
             if violation["impact"] in BLOCKING_IMPACTS:
                 self.violations.append((label, page.url, violation))
+            else:
+                self.notes.append((label, page.url, violation))
 
     def visit(self, label: str, page=None) -> None:
         """Screenshot and accessibility check of the current page."""
@@ -201,6 +206,10 @@ class Journey:
 
     def assert_accessible(self) -> None:
         """Fail with a readable list when any checked page had a serious or critical violation."""
+        print(f"axe-core checked {len(self.checked)} pages of {self.name}:", *self.checked,
+              sep="\n  ")
+        for label, url, violation in self.notes:
+            print(describe(label, url, violation))
         if self.violations:
             text = "\n\n".join(describe(label, url, v) for label, url, v in self.violations)
             pytest.fail(f"axe-core: {len(self.violations)} serious or critical violation(s) on "

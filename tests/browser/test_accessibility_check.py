@@ -1,4 +1,4 @@
-"""The accessibility check itself: it must find faults, or the journeys' clean results mean nothing."""
+"""The accessibility check itself: unless it finds faults, clean journeys prove nothing."""
 
 import pytest
 

@@ -40,6 +40,12 @@ def test_candidate_completes_intake_and_sees_career_paths(page, live_server, jou
     page.get_by_role("link", name="Start of ga verder met de intake").click()
 
     _expect_step(page, 1, "Over jou")
+    _next(page)  # nothing filled in: the errors are listed above the form and at each field
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Controleer het formulier")
+    expect(summary.get_by_role("link", name="Voornaam: Dit veld is verplicht.")).to_be_visible()
+    expect(page.get_by_label("Voornaam", exact=True)).to_have_attribute("aria-invalid", "true")
+    journey.visit("stap-1-fouten")
     for label, value in {**ABOUT, "E-mailadres": "nadia@example.nl"}.items():
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_label("Hoe heb je van ons gehoord?").select_option(label="UWV of werk.nl")
@@ -165,7 +171,30 @@ def test_candidate_completes_intake_with_the_keyboard_only(page, live_server, jo
 
     _expect_career_paths(page, "Nadia")
     journey.visit("mijn-loopbaan")
+    keys.tab_to("Mijn profiel")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    stored = page.get_by_role("table", name="Wat we van je weten")
+    for typed in ("installatiemonteur", "mbo-3", "energie", "bbl", "36 uur", "2027-02-01", "25 km"):
+        expect(stored).to_contain_text(typed)
+    journey.visit("mijn-profiel")
     assert keys.unfocused_stops == [], f"focus not visible on: {keys.unfocused_stops}"
+    journey.assert_accessible()
+
+
+PUBLIC_PAGES = ["/", "/hoe-werkt-het-matchen", "/inloggen", "/registreren",
+                "/werkgever/registreren", "/intake/1", "/intake/2", "/intake/3", "/intake/4",
+                "/intake/5", "/intake/6"]
+
+
+def test_public_pages_fit_a_phone_screen(page, journey):
+    """Most candidates arrive on a phone: no sideways scrolling, and still accessible."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in PUBLIC_PAGES:
+        page.goto(path)
+        journey.visit(path.strip("/").replace("/", "-") or "voorpagina")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a 360px screen"
     journey.assert_accessible()
 
 
@@ -200,7 +229,7 @@ class Keyboard:
     def _focused(self) -> dict:
         return self.page.evaluate("""() => {
             const el = document.activeElement;
-            if (!el || el === document.body) return {name: '', index: -1};
+            if (!el || el === document.body) return {name: '', index: -1, visible: true};
             const labels = el.labels ? Array.from(el.labels).map(l => l.innerText.trim()) : [];
             const name = (labels[0] || el.getAttribute('aria-label') || el.innerText ||
                           el.value || '').trim();
@@ -218,10 +247,12 @@ class Keyboard:
         for _ in range(self.MAX_TABS):
             self.page.keyboard.press("Tab")
             focused = self._focused()
+            stop = f"{focused['name'][:40]!r} on {self.page.url}"
+            if focused["index"] != -1 or focused["name"]:  # every stop passed shows its focus
+                if not focused["visible"] and stop not in self.unfocused_stops:
+                    self.unfocused_stops.append(stop)
             found = focused["name"].startswith(name) if prefix else focused["name"] == name
             if found and max(focused["index"], 0) == nth:
-                if not focused["visible"]:
-                    self.unfocused_stops.append(f"{name} on {self.page.url}")
                 return
         raise AssertionError(f"Tab never reached {name!r} on {self.page.url}")
 
@@ -298,7 +329,7 @@ def test_employer_registers_is_verified_posts_a_bbl_place_and_accepts_an_introdu
     expect(employer.get_by_text("De gegevens van uw organisatie zijn opgeslagen.")).to_be_visible()
 
     advisor = new_page()
-    _log_in(advisor, "adviseur@spt-match.nl", DEMO_PASSWORD)
+    _log_in(advisor, "adviseur@spt-match.nl", DEMO_PASSWORD, journey)
     expect(advisor.get_by_role("heading", level=1)).to_have_text("Werkvoorraad")
     journey.visit("adviseur-werkvoorraad", advisor)
     row = advisor.get_by_role("row").filter(has_text=ORGANISATION)
@@ -352,6 +383,7 @@ def test_employer_registers_is_verified_posts_a_bbl_place_and_accepts_an_introdu
     offer.get_by_label("Ja", exact=True).check()
     offer.get_by_role("button", name="Verstuur mijn antwoord").click()
     expect(candidate.get_by_text("Je hebt toestemming gegeven.").first).to_be_visible()
+    journey.check("kandidaat-toestemming-gegeven", candidate)
 
     employer.get_by_role("link", name="Voorgestelde kandidaten").click()
     journey.visit("werkgever-kandidaten")
@@ -372,7 +404,7 @@ def test_employer_registers_is_verified_posts_a_bbl_place_and_accepts_an_introdu
 def test_advisor_reviews_proposes_runs_a_match_round_and_opens_the_kpis(page, live_server,
                                                                         journey):
     """An advisor reads a ranked match and its explanation, proposes it, runs a round, sees KPIs."""
-    _log_in(page, "adviseur@spt-match.nl", DEMO_PASSWORD)
+    _log_in(page, "adviseur@spt-match.nl", DEMO_PASSWORD, journey)
     expect(page.get_by_role("heading", level=1)).to_have_text("Werkvoorraad")
     journey.visit("werkvoorraad")
     page.get_by_role("link", name=re.compile("Tomasz Nowak")).first.click()
@@ -384,7 +416,7 @@ def test_advisor_reviews_proposes_runs_a_match_round_and_opens_the_kpis(page, li
     expect(best).to_contain_text("Heeft al:")
     expect(best).to_contain_text("Mist (vereist):")
     journey.visit("kandidaat-ranglijst")
-    best.get_by_label("Toelichting voor het dossier").fill("Past goed bij zijn ervaring als monteur.")
+    best.get_by_label("Toelichting voor het dossier").fill("Past bij zijn ervaring als monteur.")
     best.get_by_role("button", name=re.compile("^Voorstellen")).click()
     expect(page.get_by_text("Voorstel verstuurd")).to_be_visible()
     journey.visit("kandidaat-voorgesteld")
@@ -395,10 +427,13 @@ def test_advisor_reviews_proposes_runs_a_match_round_and_opens_the_kpis(page, li
     journey.visit("matchronde")
     page.get_by_role("button", name="Ronde berekenen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Matchronde \d+"))
-    expect(page.get_by_role("table", name="Voorgestelde paren")).to_be_visible(timeout=30_000)
-    expect(page.get_by_role("table", name="Voorgestelde paren").get_by_role("row")).not_to_have_count(
-        1)
+    pairs = page.get_by_role("table", name="Voorgestelde paren")
+    expect(pairs).to_be_visible(timeout=30_000)  # a round may run in the background first
+    expect(pairs.get_by_role("row", name=re.compile(r"K-\d+"))).not_to_have_count(0)
     journey.visit("matchronde-resultaat")
+    pairs.get_by_role("checkbox", name=re.compile("^Voorstellen")).first.check()
+    page.get_by_role("button", name="Gekozen paren voorstellen").click()
+    expect(page.get_by_text("1 voorstellen verstuurd.")).to_be_visible()
 
     page.get_by_role("link", name="Werkvoorraad").click()
     page.get_by_role("link", name="KPI's").click()
@@ -412,8 +447,10 @@ def _candidate_name(heading: str) -> str:
     return re.sub(r"^(\d+\.\s*)?K-\d+\s+", "", heading.strip())
 
 
-def _log_in(page, email: str, password: str) -> None:
+def _log_in(page, email: str, password: str, journey=None) -> None:
     page.goto("/inloggen")
+    if journey is not None:
+        journey.visit("inloggen", page)
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
