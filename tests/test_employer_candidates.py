@@ -301,3 +301,33 @@ def test_profile_views_are_rate_limited(app, client, login):
         views = get_db().exec(select(AuditEvent).where(
             AuditEvent.action == "employer.viewed_candidate")).all()
     assert len(views) == 5
+
+
+def test_a_waiting_proposal_shows_pseudonymised_only_with_the_candidates_general_consent(app):
+    """Before the candidate answers, the employer sees a number, never a name."""
+    from spt.models import Consent
+
+    employer_user, employer_id = make_employer(app)
+    placement_id = make_placement(app, employer_id)
+    _user, candidate_id = make_candidate(app, first_name="Zeynep", last_name="Aydin",
+                                         email="zeynep@example.nl", phone="06 9999 8888",
+                                         status="matchvoorstel")
+    match_id = make_match(app, candidate_id, placement_id, status="wacht_op_kandidaat")
+    client = app.test_client()
+    with app.app_context():
+        email = get_db().get(User, employer_user).email
+    client.post("/inloggen", data={"email": email, "password": "een lang wachtwoord 42"})
+    assert client.get(f"/werkgever/kandidaten/{match_id}").status_code == 404
+    with app.app_context():
+        db = get_db()
+        db.add(Consent(candidate_id=candidate_id, purpose="employers_pseudonymous",
+                       granted=True, privacy_version="2026-11"))
+        db.commit()
+    page = client.get(f"/werkgever/kandidaten/{match_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f"K-{candidate_id:06d}" in html
+    for secret in ("Zeynep", "Aydin", "zeynep@example.nl", "06 9999 8888", "1093 AB"):
+        assert secret not in html
+    refused = client.post(f"/werkgever/kandidaten/{match_id}/uitnodigen",
+                          data={"version": 1, "meeting_on": "2027-02-01"})
+    assert refused.status_code in (400, 409)

@@ -12,6 +12,7 @@ from sqlmodel import Session, and_, col, func, or_, select
 from spt.models import (
     Candidate,
     CandidateSkill,
+    Consent,
     Employer,
     Match,
     Placement,
@@ -78,13 +79,21 @@ class CandidateCard:
 
 
 def _visible(employer: Employer):
-    seen = select(StatusChange.subject_id).where(StatusChange.subject_type == "match",
-                                                 StatusChange.to_status == "voorgesteld")
+    seen = select(StatusChange.subject_id).where(
+        StatusChange.subject_type == "match",
+        col(StatusChange.to_status).in_(("wacht_op_kandidaat", "voorgesteld")))
+    # A proposal still waiting for the candidate's answer shows without identity, and only for
+    # candidates who allowed advisors to show their profile without a name to employers.
+    pseudonymous_ok = select(Consent.candidate_id).where(
+        Consent.purpose == "employers_pseudonymous", col(Consent.granted).is_(True),
+        col(Consent.employer_id).is_(None), col(Consent.withdrawn_at).is_(None))
+    waiting = and_(Match.status == "wacht_op_kandidaat",
+                   col(Match.candidate_id).in_(pseudonymous_ok))
     return (select(Match, Candidate, Placement)
             .join(Candidate, Candidate.id == Match.candidate_id)
             .join(Placement, Placement.id == Match.placement_id)
             .where(Placement.employer_id == employer.id,
-                   or_(col(Match.status).in_(PROPOSED),
+                   or_(col(Match.status).in_(PROPOSED), waiting,
                        and_(col(Match.status).in_(HISTORY), col(Match.id).in_(seen)))))
 
 
@@ -150,6 +159,9 @@ def accept(db: Session, *, employer: Employer, actor_id: int, match_id: int,
            expected_version: int, meeting_on: date) -> Match:
     """Invite a proposed candidate to a kennismaking, within mentor capacity and seats."""
     match, candidate, placement = _row(db, employer, match_id)
+    if match.status == "wacht_op_kandidaat":
+        raise DomainError(_("De kandidaat heeft nog geen toestemming gegeven om aan u voorgesteld "
+                            "te worden. U kunt uitnodigen zodra dat wel zo is."))
     # Lock the organisation row so two acceptances cannot both take the last mentor place.
     db.exec(select(Employer).where(Employer.id == employer.id).with_for_update()).one()
     if match.status == "voorgesteld":
