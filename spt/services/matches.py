@@ -22,16 +22,14 @@ def explanation_json(result: matching.MatchResult) -> dict:
 def rank_for_candidate(db: Session, candidate: Candidate, *, limit: int | None = None,
                        include_ineligible: bool = False):
     """Open placements ranked for a candidate: (placement row, MatchResult) pairs."""
-    placements = matchmaking.open_placements(db)
-    if not placements:
+    index = matchmaking.open_index(db).index
+    if not len(index):
         return []
-    catalogue = matchmaking.catalogue(db)
-    profiles = matchmaking.placement_profiles(db, placements)
-    results = matching.rank(matchmaking.candidate_profile(db, candidate), profiles,
-                            knowledge=catalogue.knowledge, limit=limit,
+    results = matching.rank(matchmaking.candidate_profile(db, candidate), index, limit=limit,
                             include_ineligible=include_ineligible)
-    by_key = {str(p.id): p for p in placements}
-    return [(by_key[r.placement_key], r) for r in results]
+    ids = [int(r.placement_key) for r in results]
+    rows = {p.id: p for p in db.exec(select(Placement).where(col(Placement.id).in_(ids)))}
+    return [(rows[int(r.placement_key)], r) for r in results if int(r.placement_key) in rows]
 
 
 def recompute_for_candidate(db: Session, candidate: Candidate) -> None:

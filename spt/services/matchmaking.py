@@ -4,7 +4,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 import matching
 from spt.models import (
@@ -78,7 +78,7 @@ def warm_up(app) -> None:
             from spt.db import get_db
 
             try:
-                catalogue(get_db())
+                open_index(get_db())  # builds the catalogue too
             except Exception:  # noqa: BLE001 - a cold cache is built on first use instead
                 app.logger.warning("Catalogue warm-up failed; it is built on first use.")
 
@@ -179,8 +179,45 @@ def _placement_profile(p: Placement, occupation_uri, skills) -> matching.Placeme
         essential_skills=skills["essential"], optional_skills=skills["optional"])
 
 
+def _open_filter():
+    return (Placement.status == "open", col(Employer.verified_at).is_not(None))
+
+
 def open_placements(db: Session) -> list[Placement]:
     """Placements that are open at verified employers, oldest first."""
-    return list(db.exec(select(Placement).join(Employer)
-                        .where(Placement.status == "open", col(Employer.verified_at).is_not(None))
+    return list(db.exec(select(Placement).join(Employer).where(*_open_filter())
                         .order_by(Placement.id)))
+
+
+@dataclass(frozen=True)
+class OpenIndex:
+    """The open placements as a matcher index, shared by requests until a placement changes."""
+
+    key: tuple
+    index: matching.PlacementIndex
+
+
+_index_cache: dict[tuple, OpenIndex] = {}
+
+
+def _fingerprint(db: Session) -> tuple:
+    # Any placement opened, closed, edited or verified changes one of these aggregates.
+    row = db.exec(select(func.count(Placement.id), func.sum(Placement.id),
+                         func.max(Placement.updated_at), func.max(Placement.created_at),
+                         func.max(Employer.verified_at))
+                  .join(Employer).where(*_open_filter())).one()
+    return tuple(str(value) for value in row)
+
+
+def open_index(db: Session) -> OpenIndex:
+    """The index of open placements, rebuilt in this process only after a change."""
+    key = (catalogue(db).version, *_fingerprint(db))
+    cached = _index_cache.get(key)
+    if cached is None:
+        placements = open_placements(db)
+        index = matching.PlacementIndex.build(placement_profiles(db, placements),
+                                              knowledge=catalogue(db).knowledge)
+        with _lock:
+            _index_cache.clear()
+            cached = _index_cache[key] = OpenIndex(key, index)
+    return cached
