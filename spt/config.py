@@ -41,6 +41,8 @@ def defaults(instance_path: str) -> dict:
         "JOB_TIMEOUT": 1800,
         # Advisors and admins must set up a second factor (TOTP) before their pages open.
         "MFA_REQUIRED": True,
+        # How many reverse proxies set X-Forwarded-For; the rate limits key on the real client.
+        "PROXY_COUNT": 0,
         "MFA_ISSUER": "SPT Match",
         # Retention periods applied by `spt purge-expired` (audit events: never below 6 months).
         "RETENTION_INACTIVE_MONTHS": 12,
@@ -63,6 +65,7 @@ ENVIRONMENT = {
     "SPT_BASE_URL": "BASE_URL",
     "SPT_REDIS_URL": "REDIS_URL",
     "SPT_MFA_REQUIRED": "MFA_REQUIRED",
+    "SPT_PROXY_COUNT": "PROXY_COUNT",
     "SPT_RETENTION_INACTIVE_MONTHS": "RETENTION_INACTIVE_MONTHS",
     "SPT_RETENTION_REMINDER_MONTHS": "RETENTION_REMINDER_MONTHS",
     "SPT_RETENTION_CLOSED_INTRODUCTION_WEEKS": "RETENTION_CLOSED_INTRODUCTION_WEEKS",

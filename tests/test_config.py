@@ -61,3 +61,16 @@ def test_cli_exits_non_zero_with_a_clear_message_in_unsafe_production(tmp_path):
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SPT_SECRET_KEY" in result.stderr
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
+    app = create_app({"DATABASE_URL": "sqlite://", "PROXY_COUNT": 1})
+
+    @app.get("/_ip")
+    def ip():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get("/_ip", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "203.0.113.9"
