@@ -203,9 +203,30 @@ def digest_command():
     click.echo(f"{notifications.send_digest(get_db())} digest-mails klaargezet.")
 
 
+@click.command("reset-mfa")
+@click.option("--email", required=True)
+@with_appcontext
+def reset_mfa(email):
+    """Remove a lost second factor (for example of the only admin); set up anew at login."""
+    from spt.db import get_db
+    from spt.services import accounts
+    from spt.services import admin as admin_service
+    from spt.services.errors import DomainError
+
+    user = accounts.find_by_email(get_db(), email)
+    if user is None:
+        raise click.ClickException("Er is geen account met dit e-mailadres.")
+    try:
+        admin_service.reset_second_factor(get_db(), admin=None, user_id=user.id)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Tweestapsverificatie van {user.email} gewist; stel een nieuwe in bij het "
+               "inloggen.")
+
+
 def register_commands(app) -> None:
     """Attach the commands to the app (also reachable through `flask --app spt`)."""
     for command in (db_group, create_user, import_esco, load_reference, seed_demo, demo_command,
                     send_mail, worker_command, backup_command, restore_command, purge_expired,
-                    digest_command):
+                    digest_command, reset_mfa):
         app.cli.add_command(command)

@@ -27,6 +27,7 @@ PUBLIC = frozenset({"anonymous", "candidate", "employer", "advisor", "admin"})
 USERS = frozenset({"candidate", "employer", "advisor", "admin"})
 STAFF = frozenset({"advisor", "admin"})
 CANDIDATE = frozenset({"candidate"})
+INTAKE = frozenset({"anonymous", "candidate"})  # staff and employers are refused the intake
 EMPLOYER = frozenset({"employer"})
 ADMIN = frozenset({"admin"})
 CATALOGUE = "/beheer/<any(vaardigheden, modules, loopbaanpaden):name>"
@@ -45,9 +46,9 @@ PERMISSIONS = {
     "GET /werkgever/registreren": PUBLIC, "POST /werkgever/registreren": PUBLIC,
     "GET /wachtwoord-vergeten": PUBLIC, "POST /wachtwoord-vergeten": PUBLIC,
     "GET /wachtwoord-herstellen/<token>": PUBLIC, "POST /wachtwoord-herstellen/<token>": PUBLIC,
-    "GET /intake/": PUBLIC,
-    "GET /intake/<int:number>": PUBLIC, "POST /intake/<int:number>": PUBLIC,
-    "GET /intake/6": PUBLIC, "POST /intake/6": PUBLIC,
+    "GET /intake/": INTAKE,
+    "GET /intake/<int:number>": INTAKE, "POST /intake/<int:number>": INTAKE,
+    "GET /intake/6": INTAKE, "POST /intake/6": INTAKE,
     # every logged-in user
     "POST /uitloggen": USERS,
     "GET /wachtwoord": USERS, "POST /wachtwoord": USERS,
@@ -222,6 +223,8 @@ def _problems(key, rule, persona, response) -> list[str]:
         refusals = (403, 404) if key.startswith("GET") else (400, 403, 404, 409)
         if status not in refusals:
             problems.append(f"{persona} {key}: {status} for another party's object")
+    elif status in (401, 403):
+        problems.append(f"{persona} {key}: {status}, but the table lets this role in")
     return problems
 
 

@@ -47,7 +47,9 @@ def test_advisor_without_a_second_factor_must_set_it_up_before_any_staff_page(
     assert response.headers["Location"].endswith("/tweestapsverificatie")
     for path in ("/adviseur/", "/adviseur/pipeline", "/adviseur/kpi"):
         assert client.get(path).headers["Location"].endswith("/tweestapsverificatie")
-    page = client.get("/tweestapsverificatie").get_data(as_text=True)
+    setup_page = client.get("/tweestapsverificatie")
+    assert setup_page.headers["Cache-Control"] == "no-store"
+    page = setup_page.get_data(as_text=True)
     uri = re.search(r"otpauth://totp/[^<\s]+", page).group(0).replace("&amp;", "&")
     secret = re.search(r"secret=([A-Z2-7]+)", uri).group(1)
     assert "SPT%20Match" in uri and "api.qrserver" not in page and "chart.googleapis" not in page
@@ -179,3 +181,14 @@ def test_demo_staff_log_in_with_the_printed_demo_key(mfa_app, runner, client):
     assert response.headers["Location"].endswith("/inloggen/code")
     client.post("/inloggen/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
     assert client.get("/adviseur/").status_code == 200
+
+
+def test_the_command_line_resets_a_lost_second_factor(app, runner, make_user):
+    admin = make_user("admin", email="enige-beheerder@spt.nl")
+    _give_secret(app, admin)
+    result = runner.invoke(args=["reset-mfa", "--email", "Enige-Beheerder@spt.nl"])
+    assert result.exit_code == 0, result.output
+    assert _user(app, admin).totp_secret is None
+    again = runner.invoke(args=["reset-mfa", "--email", "enige-beheerder@spt.nl"])
+    assert again.exit_code != 0 and "geen tweestapsverificatie" in again.output
+    assert runner.invoke(args=["reset-mfa", "--email", "niemand@spt.nl"]).exit_code != 0

@@ -209,3 +209,16 @@ def test_months_before_clamps_to_the_end_of_the_month():
         2026, 2, 28, tzinfo=UTC)
     assert retention.months_before(datetime(2026, 1, 15, tzinfo=UTC), 13) == datetime(
         2024, 12, 15, tzinfo=UTC)
+
+
+def test_periods_come_from_the_environment_and_the_audit_floor_holds(app):
+    from spt.config import from_environment
+
+    settings = from_environment({"SPT_RETENTION_AUDIT_MONTHS": "3",
+                                 "SPT_RETENTION_INACTIVE_MONTHS": "18",
+                                 "SPT_RETENTION_CLOSED_INTRODUCTION_WEEKS": "2"})
+    app.config.update(settings)
+    with app.app_context():
+        periods = retention.periods()
+    assert (periods.audit_months, periods.inactive_months, periods.closed_introduction_weeks) == (
+        6, 18, 2)

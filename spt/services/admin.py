@@ -77,14 +77,17 @@ def set_active(db: Session, *, admin: User, user_id: int, active: bool) -> User:
     return user
 
 
-def reset_second_factor(db: Session, *, admin: User, user_id: int) -> User:
-    """Remove a lost second factor; the user sets up a new one at the next login."""
+def reset_second_factor(db: Session, *, admin: User | None, user_id: int) -> User:
+    """Remove a lost second factor; the user sets up a new one at the next login.
+
+    admin is None when the reset comes from the command line (`spt reset-mfa`).
+    """
     user = db.get(User, user_id)
     if user is None or not user.totp_secret:
         raise NotFound(_("Deze gebruiker heeft geen tweestapsverificatie."))
     user.totp_secret, user.totp_last_step = None, None
     user.session_version += 1
-    audit.record(db, actor_id=admin.id, action="admin.mfa_reset", subject_type="user",
-                 subject_id=user.id)
+    audit.record(db, actor_id=admin.id if admin else None, action="admin.mfa_reset",
+                 subject_type="user", subject_id=user.id, detail={"via": "web" if admin else "cli"})
     db.commit()
     return user

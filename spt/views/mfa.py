@@ -70,8 +70,9 @@ def setup():
                     "ook om een code."), "success")
             return redirect(home_for(user))
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
-    return render_form("mfa/setup.html", form, secret_grouped=grouped,
-                       uri=mfa.provisioning_uri(secret=secret, email=user.email))
+    page, status = render_form("mfa/setup.html", form, secret_grouped=grouped,
+                               uri=mfa.provisioning_uri(secret=secret, email=user.email))
+    return page, status, {"Cache-Control": "no-store"}  # the secret must not stay in a cache
 
 
 def is_staff_endpoint(endpoint: str | None) -> bool:

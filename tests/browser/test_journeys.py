@@ -436,6 +436,10 @@ def test_advisor_reviews_proposes_runs_a_match_round_and_opens_the_kpis(page, li
     expect(page.get_by_text("1 voorstellen verstuurd.")).to_be_visible()
 
     page.get_by_role("link", name="Werkvoorraad").click()
+    page.get_by_role("link", name="Pipeline").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pipeline")
+    journey.visit("pipeline")
+    page.get_by_role("link", name="Werkvoorraad").click()
     page.get_by_role("link", name="KPI's").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("KPI's")
     journey.visit("kpi")
