@@ -258,6 +258,7 @@ def run_backend(name: str, url: str, args, tmp: Path, pg=None) -> dict:
         return _outage_only(report, name, env, pg, log, tmp)
     if args.phases == "b":
         with Gunicorn(env, log) as server:
+            intake(server.port, "load-b-0@example.nl")  # the candidate whose page is measured
             report["b_advisor_page"] = phase_advisor_page(server, env, url, args.placements,
                                                           args.requests)
         print(name, "b", report["b_advisor_page"], flush=True)
