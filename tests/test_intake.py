@@ -225,3 +225,8 @@ def test_a_visitor_with_an_account_logs_in_at_the_end_and_keeps_the_draft(app, c
     with app.app_context():
         candidate = get_db().exec(select(Candidate).where(Candidate.user_id == user_id)).one()
         assert candidate.intake_completed_at and candidate.max_km == 25
+
+
+def test_step_one_starts_with_the_address_of_a_logged_in_candidate(client, make_user, login):
+    login(make_user("candidate", email="vooraf@example.nl"))
+    assert 'value="vooraf@example.nl"' in client.get("/intake/1").get_data(as_text=True)

@@ -70,6 +70,8 @@ def _form_values(number: int, form) -> dict:
 
 def _make_form(number: int, data: dict, *, submitted: bool):
     saved = dict(data.get(str(number), {}))
+    if number == 1 and not saved.get("email") and current_user.is_authenticated:
+        saved["email"] = current_user.email  # a logged-in candidate's address to start with
     if number == 5 and saved.get("available_from"):
         saved["available_from"] = date.fromisoformat(saved["available_from"])
     if number == 3:
