@@ -54,6 +54,7 @@ def _register_blueprints(app: Flask) -> None:
         advisor,
         advisor_kpis,
         advisor_pipeline,
+        advisor_privacy,
         advisor_rounds,
         api,
         audit,
@@ -68,7 +69,8 @@ def _register_blueprints(app: Flask) -> None:
         preferences,
     )
 
-    for module in (main, auth, mfa, intake, api, candidate, employer, advisor, advisor_pipeline,
+    for module in (main, auth, mfa, intake, api, candidate, employer, advisor, advisor_privacy,
+                   advisor_pipeline,
                    advisor_rounds, advisor_kpis, admin, audit, catalogue, health, preferences):
         app.register_blueprint(module.bp)
 

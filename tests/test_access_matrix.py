@@ -81,6 +81,8 @@ PERMISSIONS = {
     "GET /adviseur/": STAFF,
     "GET /adviseur/kandidaten/<int:candidate_id>": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/contact": STAFF,
+    "GET /adviseur/kandidaten/<int:candidate_id>/gegevens.json": STAFF,
+    "POST /adviseur/kandidaten/<int:candidate_id>/verwijderen": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/notities": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/oppakken": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/vaardigheden/<int:skill_id>": STAFF,

@@ -185,3 +185,21 @@ def test_a_candidate_asks_for_a_meeloopdag_once(app):
         mails = get_db().exec(select(OutboxMessage)).all()
         assert [m.subject for m in mails] == ["Verzoek om een meeloopdag"]
         assert "Samira" not in mails[0].body  # the advisor mail carries the number, not the name
+
+
+def test_an_advisor_exports_and_erases_a_candidate_on_request(app, make_user, login):
+    _user_id, candidate_id = make_candidate(app, first_name="Noor")
+    advisor = app.test_client()
+    login(make_user("advisor"), on=advisor)
+    exported = advisor.get(f"/adviseur/kandidaten/{candidate_id}/gegevens.json")
+    assert exported.status_code == 200 and json.loads(exported.data)["profiel"]["first_name"] \
+        == "Noor"
+    refused = advisor.post(f"/adviseur/kandidaten/{candidate_id}/verwijderen")
+    assert refused.status_code == 400
+    with app.app_context():
+        assert get_db().get(Candidate, candidate_id).first_name == "Noor"
+    done = advisor.post(f"/adviseur/kandidaten/{candidate_id}/verwijderen",
+                        data={"confirm": "ja"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert get_db().get(Candidate, candidate_id).first_name == ""
