@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, delete, select, update
 
 from spt.models import (
@@ -53,7 +54,7 @@ def export_candidate(db: Session, *, candidate_id: int, actor_id: int | None) ->
     """Everything stored about a candidate, as JSON-ready data (the export is logged)."""
     candidate = db.get(Candidate, candidate_id)
     if candidate is None:
-        raise NotFound("Kandidaat niet gevonden.")
+        raise NotFound(_("Kandidaat niet gevonden."))
     user = db.get(User, candidate.user_id) if candidate.user_id else None
     data = {
         "account": _row(user, exclude=("password_hash", "totp_secret")) if user else None,
@@ -105,7 +106,7 @@ def erase_candidate(db: Session, *, candidate_id: int, actor_id: int | None) -> 
     """Remove personal data and free text; keep anonymous aggregates for the KPIs."""
     candidate = db.get(Candidate, candidate_id)
     if candidate is None:
-        raise NotFound("Kandidaat niet gevonden.")
+        raise NotFound(_("Kandidaat niet gevonden."))
     user = db.get(User, candidate.user_id) if candidate.user_id else None
     for model in (CandidateSkill, CandidateOccupation, Consent):
         db.exec(delete(model).where(model.candidate_id == candidate_id))
