@@ -96,10 +96,9 @@ def _label(catalogue, skill_id: str) -> str:
 
 
 def _paths(db, catalogue, profile, modules) -> tuple[PathView, ...]:
-    placements = matchmaking.open_placements(db)
     recommendations = matching.recommend_paths(
         profile, catalogue.paths, catalogue.modules, knowledge=catalogue.knowledge,
-        placements=matchmaking.placement_profiles(db, placements), limit=TOP_PATHS)
+        placements=matchmaking.open_index(db).index.placements, limit=TOP_PATHS)
     descriptions = dict(db.exec(select(CareerPath.slug, CareerPath.description)).all())
     return tuple(PathView(
         title=r.path.title, description=descriptions.get(r.path.id, ""), score=r.score,
