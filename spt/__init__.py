@@ -52,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     from spt.views import (
         admin,
         advisor,
+        advisor_enrolments,
         advisor_kpis,
         advisor_pipeline,
         advisor_privacy,
@@ -70,7 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (main, auth, mfa, intake, api, candidate, employer, advisor, advisor_privacy,
-                   advisor_pipeline,
+                   advisor_enrolments, advisor_pipeline,
                    advisor_rounds, advisor_kpis, admin, audit, catalogue, health, preferences):
         app.register_blueprint(module.bp)
 

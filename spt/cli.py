@@ -41,6 +41,18 @@ def db_upgrade():
     click.echo("Database bijgewerkt.")
 
 
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision):
+    """Undo migrations down to REVISION (for example 0001); the data of dropped tables is lost."""
+    from spt import migrate
+    from spt.db import get_engine
+
+    migrate.downgrade(get_engine(), revision)
+    click.echo(f"Database teruggezet naar revisie {revision}.")
+
+
 @db_group.command("revision")
 @click.option("-m", "--message", required=True)
 @with_appcontext

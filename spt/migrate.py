@@ -26,6 +26,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_config(connection), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo migrations down to the given revision."""
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), revision)
+
+
 def revision(engine: Engine, message: str) -> None:
     """Autogenerate a new migration from the difference between models and database."""
     with engine.begin() as connection:

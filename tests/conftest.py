@@ -127,3 +127,11 @@ def login(client, app):
         return response
 
     return do
+
+
+@pytest.fixture
+def advisor(make_user, login):
+    """A logged-in advisor (the test client's session); returns the user id."""
+    user_id = make_user("advisor")
+    login(user_id)
+    return user_id

@@ -85,6 +85,8 @@ PERMISSIONS = {
     "POST /adviseur/kandidaten/<int:candidate_id>/verwijderen": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/notities": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/oppakken": STAFF,
+    "POST /adviseur/kandidaten/<int:candidate_id>/scholing": STAFF,
+    "POST /adviseur/kandidaten/<int:candidate_id>/scholing/<int:enrolment_id>": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/vaardigheden/<int:skill_id>": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/voorstellen/<int:placement_id>": STAFF,
     "GET /adviseur/plekken/<int:placement_id>": STAFF,
@@ -191,7 +193,8 @@ def build_world(app, login):
         login(user_id, PASSWORD, on=clients[persona])
     values = {"candidate_id": victim, "placement_id": placement_a, "match_id": match_a,
               "employer_id": a, "user_id": victim_user, "skill_id": skill or 1,
-              "round_id": round_id, "row_id": 1, "job_id": "onbekend", "key": "funnel",
+              "round_id": round_id, "row_id": 1, "enrolment_id": 1, "job_id": "onbekend",
+              "key": "funnel",
               "lang": "nl", "token": "ongeldig-token", "number": 2, "filename": "style.css"}
     return clients, values
 

@@ -7,7 +7,7 @@ import pytest
 from spt.db import get_db
 from spt.models import AuditEvent
 from spt.models._base import utcnow
-from spt.services import kpis
+from spt.services import audit_log
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def events(app, make_user):
                           subject_type="candidate", subject_id=7,
                           at=utcnow() - timedelta(days=30)))
         db.add_all(AuditEvent(actor_id=advisor, action="bulk.test", subject_type="x",
-                              subject_id=i) for i in range(kpis.AUDIT_PAGE_SIZE + 5))
+                              subject_id=i) for i in range(audit_log.AUDIT_PAGE_SIZE + 5))
         db.commit()
     return advisor
 

@@ -15,13 +15,6 @@ from tests.factories import make_candidate, make_employer, make_placement
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-@pytest.fixture
-def advisor(make_user, login):
-    user_id = make_user("advisor")
-    login(user_id)
-    return user_id
-
-
 @pytest.mark.parametrize(("value", "expected"), [
     ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+31 6", "'+31 6"),
     ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tTAB", "'\tTAB"), ("\rCR", "'\rCR"),

@@ -11,13 +11,6 @@ from tests.factories import PASSWORD, make_candidate, make_employer, make_match,
 
 
 @pytest.fixture
-def advisor(make_user, login):
-    user_id = make_user("advisor")
-    login(user_id)
-    return user_id
-
-
-@pytest.fixture
 def placement(app):
     _u, employer = make_employer(app)
     return make_placement(app, employer)

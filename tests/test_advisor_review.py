@@ -13,13 +13,6 @@ from tests.factories import make_candidate, make_employer, make_match, make_plac
 
 
 @pytest.fixture
-def advisor(make_user, login):
-    user_id = make_user("advisor")
-    login(user_id)
-    return user_id
-
-
-@pytest.fixture
 def world(app):
     """One candidate and two open placements: a close one (ranked first) and a far one."""
     _user, employer = make_employer(app, name="Zon & Dak BV")

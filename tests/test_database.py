@@ -1,6 +1,6 @@
 """The schema: migrations agree with the models; SQLite runs with the right pragmas."""
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from spt import migrate
 from spt.db import get_engine
@@ -14,6 +14,23 @@ def test_migrations_create_exactly_the_schema_of_the_models(app):
 def test_upgrade_twice_changes_nothing(app, runner):
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert migrate.differences(get_engine()) == []
+
+
+def test_the_latest_migration_downgrades_and_upgrades_keeping_the_data(app, runner):
+    with app.app_context():
+        with get_engine().connect() as connection:
+            modules = connection.execute(text("SELECT count(*) FROM module")).scalar()
+    down = runner.invoke(args=["db", "downgrade", "0001"])
+    assert down.exit_code == 0, down.output
+    with app.app_context():
+        engine = get_engine()
+        assert "moduleenrolment" not in inspect(engine).get_table_names()
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM module")).scalar() == modules
+    up = runner.invoke(args=["db", "upgrade"])
+    assert up.exit_code == 0, up.output
     with app.app_context():
         assert migrate.differences(get_engine()) == []
 

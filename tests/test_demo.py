@@ -3,7 +3,7 @@
 from sqlmodel import func, select
 
 from spt.db import get_db
-from spt.models import Candidate, Employer, Match, Placement, User
+from spt.models import Candidate, Employer, Match, ModuleEnrolment, Placement, User
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"
 
@@ -12,7 +12,7 @@ def counts(app) -> dict:
     with app.app_context():
         db = get_db()
         return {m.__name__: db.exec(select(func.count()).select_from(m)).one()
-                for m in (User, Employer, Placement, Candidate, Match)}
+                for m in (User, Employer, Placement, Candidate, Match, ModuleEnrolment)}
 
 
 def test_seed_demo_is_idempotent_and_prints_the_logins(app, runner):
@@ -21,7 +21,7 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(app, runner):
     assert "adviseur@spt-match.nl" in first.output and DEMO_PASSWORD in first.output
     after_first = counts(app)
     assert after_first["Placement"] >= 10 and after_first["Candidate"] >= 5
-    assert after_first["Match"] > 0
+    assert after_first["Match"] > 0 and after_first["ModuleEnrolment"] == 5
     second = runner.invoke(args=["seed-demo"])
     assert "0 accounts toegevoegd" in second.output
     assert counts(app) == after_first

@@ -3,21 +3,15 @@
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
 from spt.db import get_db
-from spt.models import AuditEvent, Candidate, StatusChange
+from spt.models import AuditEvent, Candidate, Module, ModuleEnrolment, StatusChange
 from spt.models._base import utcnow
 from spt.services import kpis
 from tests.factories import make_employer, make_match, make_placement
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def advisor(make_user, login):
-    user_id = make_user("advisor")
-    login(user_id)
-    return user_id
 
 
 def _candidates(db, n, **fields) -> list[int]:
@@ -118,7 +112,7 @@ def test_placements_by_kind_capacity_congestion_and_override_rate(app, history):
     assert _shown(congestion[1][1])[0] == "4"
     overrides = dict(tables["afwijkingen"].rows)
     assert _shown(overrides["Aandeel voorstellen met afwijking"]) == ["25%", "n<10", "n<10"]
-    assert tables["modules"].note.startswith("Nog geen gegevens")
+    assert _shown(dict(tables["modules"].rows)["Gestart"]) == ["0", "n<10", "n<10"]
 
 
 def test_dashboard_page_has_tables_meters_and_export_links(app, client, advisor, history):
@@ -126,5 +120,50 @@ def test_dashboard_page_has_tables_meters_and_export_links(app, client, advisor,
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "<meter" in text and 'scope="row"' in text and "n&lt;10" in text
-    assert "/adviseur/kpi/export/trechter.csv" in text and "Nog geen gegevens" in text
+    assert "/adviseur/kpi/export/trechter.csv" in text and "Scholing: modules" in text
     assert 'style="' not in text
+
+
+def _enrol(db, ids, slug, *, status="afgerond", started=20, ended=5):
+    module_id = db.exec(select(Module.id).where(Module.slug == slug)).one()
+    db.add_all(ModuleEnrolment(candidate_id=i, module_id=module_id, status=status,
+                               started_on=TODAY - timedelta(days=started),
+                               ended_on=None if status == "gestart" else
+                               TODAY - timedelta(days=ended)) for i in ids)
+
+
+CIVIL, INSTITUTIONAL = "prefab-bouwen-flevoland", "warmtepomp-training"
+
+
+def test_modules_started_completed_and_share_with_civiele_waarde(app, history):
+    """20 started in the period, 14 completed (7 with civiele waarde), 2 stopped."""
+    women, nt2, men = history["women"], history["nt2"], history["men"]
+    with app.app_context():
+        db = get_db()
+        _enrol(db, women[:6], CIVIL)
+        _enrol(db, women[6:10] + nt2[:3], INSTITUTIONAL)
+        _enrol(db, women[10:11] + nt2[3:4], INSTITUTIONAL, status="gestopt")
+        _enrol(db, women[11:] + nt2[4:], INSTITUTIONAL, status="gestart")
+        _enrol(db, men[:1], CIVIL, started=400)  # started before the period, completed in it
+        db.commit()
+    rows = dict(_tables(app)["modules"].rows)
+    assert _shown(rows["Gestart"]) == ["20", "12", "n<10"]
+    assert _shown(rows["Afgerond"]) == ["14", "10", "n<10"]
+    assert _shown(rows["Gestopt"]) == ["2", "n<10", "n<10"]
+    assert _shown(rows["Aandeel afgerond van wie afrondde of stopte"]) == ["88%", "91%", "n<10"]
+    assert _shown(rows["Aandeel afgeronde modules met civiele waarde"]) == ["50%", "60%", "n<10"]
+    last_month = _tables(app, TODAY - timedelta(days=10), TODAY)["modules"]
+    assert _shown(dict(last_month.rows)["Gestart"])[0] == "0"
+    assert _shown(dict(last_month.rows)["Afgerond"])[0] == "14"
+
+
+def test_one_person_with_many_modules_is_not_a_group(app, history):
+    one_woman = history["women"][0]
+    with app.app_context():
+        db = get_db()
+        slugs = db.exec(select(Module.slug).order_by(Module.id).limit(10)).all()
+        for slug in slugs:
+            _enrol(db, [one_woman], slug, status="gestart")
+        db.commit()
+    started = dict(_tables(app)["modules"].rows)["Gestart"]
+    assert started[0].display() == "10" and started[1].suppressed

@@ -10,13 +10,6 @@ from tests.factories import make_candidate, make_employer, make_match, make_plac
 
 
 @pytest.fixture
-def advisor(make_user, login):
-    user_id = make_user("advisor")
-    login(user_id)
-    return user_id
-
-
-@pytest.fixture
 def market(app):
     """Employer A (mentor capacity 1, two placements), employer B (capacity 2, one in use)."""
     _u, a = make_employer(app, mentor_capacity=1, name="A")

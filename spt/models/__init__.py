@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from .accounts import ROLES, Employer, OutboxMessage, User
 from .candidates import (
+    ENROLMENT_STATUSES,
     LEVELS,
     NT2_LEVELS,
     THEMES,
@@ -11,6 +12,7 @@ from .candidates import (
     CandidateOccupation,
     CandidateSkill,
     IntakeDraft,
+    ModuleEnrolment,
 )
 from .matches import AuditEvent, Consent, Match, MatchRound, StatusChange
 from .placements import INSTRUMENTS, PLACEMENT_KINDS, PLACEMENT_STATUSES, Placement, PlacementSkill
@@ -35,6 +37,7 @@ __all__ = [
     "CareerPath",
     "CareerPathStep",
     "CatalogueVersion",
+    "ENROLMENT_STATUSES",
     "Consent",
     "Employer",
     "INSTRUMENTS",
@@ -43,6 +46,7 @@ __all__ = [
     "Match",
     "MatchRound",
     "Module",
+    "ModuleEnrolment",
     "ModuleSkill",
     "NT2_LEVELS",
     "Occupation",

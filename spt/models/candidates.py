@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ._base import created_at, json_dict, json_list, moment, utcnow
@@ -9,6 +10,7 @@ from ._base import created_at, json_dict, json_list, moment, utcnow
 LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4", "ad", "bachelor", "master")
 NT2_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 THEMES = ("bouw", "installatie", "energie", "mobiliteit", "ict")
+ENROLMENT_STATUSES = ("gestart", "afgerond", "gestopt")
 
 
 class Candidate(SQLModel, table=True):
@@ -84,3 +86,19 @@ class CandidateOccupation(SQLModel, table=True):
     occupation_id: int | None = Field(default=None, foreign_key="occupation.id")
     free_text: str = Field(default="", max_length=200)
     years: int = 0
+
+
+class ModuleEnrolment(SQLModel, table=True):
+    """A candidate's enrolment in an LLO module, recorded by an advisor (one row per module)."""
+
+    __table_args__ = (UniqueConstraint("candidate_id", "module_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    module_id: int = Field(foreign_key="module.id", index=True)
+    status: str = Field(default="gestart", max_length=10)
+    started_on: date
+    ended_on: date | None = None  # the day it was completed or stopped
+    version: int = 1
+    created_at: datetime = created_at()
+    updated_at: datetime | None = moment()

@@ -21,6 +21,7 @@ from spt.models import (
 from spt.models._base import utcnow
 from spt.services import (
     audit,
+    enrolments,
     introductions,
     matches,
     matchmaking,
@@ -263,6 +264,7 @@ class CandidatePage:
     matches: list
     history: list
     labels: dict[str, str]
+    enrolments: enrolments.Section
 
 
 def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> CandidatePage:
@@ -291,7 +293,10 @@ def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> Candida
         completeness=profile.completeness(profile.as_draft(db, candidate)),
         review_skills=review_skills(db, candidate.id), ranked=rows, paths=paths,
         matches=matches.stored_for_candidate(db, candidate.id),
-        history=workqueue.history(db, candidate.id), labels=skill_labels(db))
+        history=workqueue.history(db, candidate.id), labels=skill_labels(db),
+        enrolments=enrolments.section(db, candidate.id, suggested={
+            m.id for plan in [r.plan for r in rows] + [p.plan for p in paths] if plan
+            for m in plan.modules}))
     db.commit()
     return page
 

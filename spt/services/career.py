@@ -7,7 +7,16 @@ from sqlmodel import Session, col, select
 
 import matching
 from spt.models import AuditEvent, Candidate, CareerPath, Employer, Module, Placement, User
-from spt.services import audit, introductions, mail, matches, matchmaking, pipeline, postcodes
+from spt.services import (
+    audit,
+    enrolments,
+    introductions,
+    mail,
+    matches,
+    matchmaking,
+    pipeline,
+    postcodes,
+)
 from spt.services.errors import DomainError, NotFound
 from spt.services.profile import Completeness, as_draft, completeness
 
@@ -66,6 +75,7 @@ class Overview:
     placements: tuple[PlacementView, ...]
     introductions: tuple
     advisor_email: str | None
+    enrolments: tuple = ()  # (ModuleEnrolment, Module) pairs the advisor recorded
 
 
 def candidate_of(db: Session, user_id: int) -> Candidate | None:
@@ -87,7 +97,8 @@ def overview(db: Session, candidate: Candidate) -> Overview:
         placements=tuple(_placement_view(db, catalogue, profile, p, r, modules)
                          for p, r in ranked),
         introductions=tuple(introductions.for_candidate(db, candidate.id)),
-        advisor_email=advisor.email if advisor else None)
+        advisor_email=advisor.email if advisor else None,
+        enrolments=tuple(enrolments.for_candidate(db, candidate.id)))
 
 
 def _label(catalogue, skill_id: str) -> str:

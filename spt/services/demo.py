@@ -1,6 +1,7 @@
 """Realistic Dutch demo data (`spt seed-demo`), loaded idempotently from spt/data/demo.yaml."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import yaml
 from sqlmodel import Session, col, select
@@ -12,6 +13,8 @@ from spt.models import (
     Consent,
     Employer,
     Match,
+    Module,
+    ModuleEnrolment,
     Occupation,
     Placement,
     PlacementSkill,
@@ -68,6 +71,7 @@ def seed(db: Session) -> DemoSummary:
                       for entry in spec["candidates"] if entry["email"] not in existing]
     created += len(new_candidates)
     db.flush()
+    _add_enrolments(db, spec["candidates"], new_candidates)
     for candidate in new_candidates:
         if candidate.intake_completed_at:
             matches.recompute_for_candidate(db, candidate)
@@ -143,6 +147,20 @@ def _add_candidate(db, entry, password_hash, skills, occupations) -> Candidate:
     for slug, level in entry.get("skills", []):
         db.add(CandidateSkill(candidate_id=candidate.id, skill_id=skills[slug], self_level=level))
     return candidate
+
+
+def _add_enrolments(db: Session, entries: list[dict], candidates: list[Candidate]) -> None:
+    """Modules the demo candidates started, completed or stopped, dated relative to today."""
+    modules = dict(db.exec(select(Module.slug, Module.id)).all())
+    by_email = {c.email: c for c in candidates}
+    today = date.today()
+    for entry in entries:
+        candidate = by_email.get(entry["email"])
+        for slug, status, started, *ended in entry.get("modules", []) if candidate else ():
+            db.add(ModuleEnrolment(
+                candidate_id=candidate.id, module_id=modules[slug], status=status,
+                started_on=today - timedelta(days=started),
+                ended_on=today - timedelta(days=ended[0]) if ended else None))
 
 
 def describe(summary: DemoSummary) -> str:

@@ -10,9 +10,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, or_, select
 
-from spt.models import AuditEvent, Candidate, Employer, Match, Placement, StatusChange, User
+from spt.models import (
+    AuditEvent,
+    Candidate,
+    Employer,
+    Match,
+    Module,
+    ModuleEnrolment,
+    Placement,
+    StatusChange,
+)
 from spt.services import pipeline, postcodes
 from spt.services.workqueue import aware
 
@@ -23,6 +32,8 @@ FUNNEL = ("intake_afgerond", "matchvoorstel", "voorgesteld", "kennismaking", "ge
 ORDER = ("intake_afgerond", "orientatie", "matchvoorstel", "voorgesteld", "kennismaking",
          "proefplaatsing", "geplaatst", "nazorg", "duurzaam_geplaatst")
 TOP_PLACEMENTS = 20
+# Civiele waarde means formal recognition beyond the institution that gave the module.
+CIVIL_EFFECT = ("wettelijk erkend", "landelijk erkend")
 
 
 @dataclass(frozen=True)
@@ -102,18 +113,24 @@ def _members(ids, people) -> list[list[int]]:
 
 
 def counts(ids, people) -> list[Cell]:
-    """Total, women and NT2 counts; the two splits suppressed under MIN_GROUP."""
+    """Total, women and NT2 counts; a split suppressed when under MIN_GROUP distinct people."""
     groups = _members(ids, people)
-    return [Cell(len(g), suppressed=k > 0 and len(g) < MIN_GROUP) for k, g in enumerate(groups)]
+    return [Cell(len(g), suppressed=k > 0 and len(set(g)) < MIN_GROUP)
+            for k, g in enumerate(groups)]
 
 
 def ratio(hits, base, people) -> list[Cell]:
-    """Hits per base item for each group (ids may repeat); suppressed when the base is small."""
+    """Hits per base item for each group (ids may repeat); suppressed when the base is small.
+
+    Small means fewer than MIN_GROUP distinct people, so one person's many rows never count
+    as a group.
+    """
     out = []
     for k, (group_hits, group_base) in enumerate(zip(_members(hits, people),
                                                      _members(base, people), strict=True)):
         value = len(group_hits) / len(group_base) if group_base else None
-        out.append(Cell(value, suppressed=k > 0 and len(group_base) < MIN_GROUP, percent=True))
+        out.append(Cell(value, suppressed=k > 0 and len(set(group_base)) < MIN_GROUP,
+                        percent=True))
     return out
 
 
@@ -198,11 +215,29 @@ def placements_by(db: Session, period: Period, people) -> list[Table]:
     return tables
 
 
-def modules() -> Table:
-    """Modules started and completed: not recorded yet, said honestly."""
+def modules(db: Session, period: Period, people) -> Table:
+    """Modules started, completed and stopped in the period; completions by civiele waarde."""
+    first, end = period.start.date(), period.end.date()
+    rows = db.exec(select(ModuleEnrolment.candidate_id, ModuleEnrolment.status,
+                          ModuleEnrolment.started_on, ModuleEnrolment.ended_on,
+                          Module.civil_value).join(Module, Module.id == ModuleEnrolment.module_id)
+                   .where(or_(col(ModuleEnrolment.started_on).between(first, end),
+                              col(ModuleEnrolment.ended_on).between(first, end)))).all()
+    started = [r[0] for r in rows if first <= r[2] < end]
+    ended = [r for r in rows if r[3] is not None and first <= r[3] < end]
+    completed = [r[0] for r in ended if r[1] == "afgerond"]
+    stopped = [r[0] for r in ended if r[1] == "gestopt"]
+    civil = [r[0] for r in ended if r[1] == "afgerond" and r[4] in CIVIL_EFFECT]
+    table_rows = [(str(_l("Gestart")), counts(started, people)),
+                  (str(_l("Afgerond")), counts(completed, people)),
+                  (str(_l("Gestopt")), counts(stopped, people)),
+                  (str(_l("Aandeel afgerond van wie afrondde of stopte")),
+                   ratio(completed, completed + stopped, people)),
+                  (str(_l("Aandeel afgeronde modules met civiele waarde")),
+                   ratio(civil, completed, people))]
     return Table("modules", str(_l("Scholing: modules gestart en afgerond")), _split_columns(),
-                 note=str(_l("Nog geen gegevens: inschrijvingen voor modules worden nog niet "
-                             "vastgelegd.")))
+                 table_rows, note=str(_l("Civiele waarde: wettelijk of landelijk erkend "
+                                         "(mbo-certificaat, keuzedeel, branchecertificaat).")))
 
 
 def mentor_capacity(db: Session, people) -> Table:
@@ -253,46 +288,5 @@ def dashboard(db: Session, period: Period) -> list[Table]:
     people = _groups(db)
     return [intakes(db, period, people), funnel(db, period, people),
             time_to_placement(db, period, people), *placements_by(db, period, people),
-            modules(), mentor_capacity(db, people), congestion(db, period, people),
-            overrides(db, period, people)]
-
-
-AUDIT_PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class AuditFilters:
-    """Filters of the audit log viewer; empty means 'all'."""
-
-    actor: str = ""
-    action: str = ""
-    subject_type: str = ""
-    subject_id: int | None = None
-    first: date | None = None
-    last: date | None = None
-
-
-def audit_log(db: Session, filters: AuditFilters, *, page: int = 1) -> tuple[list, bool]:
-    """Audit events newest first with the actor's e-mail, one page; and whether more follow."""
-    query = select(AuditEvent, User.email).join(User, User.id == AuditEvent.actor_id,
-                                                isouter=True)
-    if filters.actor.strip().isdigit():
-        query = query.where(AuditEvent.actor_id == int(filters.actor.strip()))
-    elif filters.actor.strip():
-        query = query.where(func.lower(User.email).contains(filters.actor.strip().lower(),
-                                                             autoescape=True))
-    if filters.action.strip():
-        query = query.where(col(AuditEvent.action).startswith(filters.action.strip(),
-                                                                autoescape=True))
-    if filters.subject_type.strip():
-        query = query.where(AuditEvent.subject_type == filters.subject_type.strip())
-    if filters.subject_id is not None:
-        query = query.where(AuditEvent.subject_id == filters.subject_id)
-    period = Period.of(filters.first, filters.last) if filters.first or filters.last else None
-    if period and filters.first:
-        query = query.where(AuditEvent.at >= period.start)
-    if period and filters.last:
-        query = query.where(AuditEvent.at < period.end)
-    rows = list(db.exec(query.order_by(col(AuditEvent.id).desc())
-                        .offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE + 1)))
-    return rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
+            modules(db, period, people), mentor_capacity(db, people),
+            congestion(db, period, people), overrides(db, period, people)]

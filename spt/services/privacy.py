@@ -14,6 +14,8 @@ from spt.models import (
     Employer,
     IntakeDraft,
     Match,
+    Module,
+    ModuleEnrolment,
     Occupation,
     OutboxMessage,
     Placement,
@@ -32,6 +34,7 @@ COVERAGE = {
     "candidateoccupation": "exported; deleted",
     "consent": "exported; deleted",
     "match": "exported; free text cleared, kept for KPIs without identity",
+    "moduleenrolment": "exported; kept for KPIs without identity (module and dates only)",
     "statuschange": "exported; kept (no personal data), actor link removed",
     "intakedraft": "exported; deleted",
     "outboxmessage": "exported; deleted",
@@ -74,6 +77,10 @@ def export_candidate(db: Session, *, candidate_id: int, actor_id: int | None) ->
             .join(Placement, Placement.id == Match.placement_id)
             .join(Employer, Employer.id == Placement.employer_id)
             .where(Match.candidate_id == candidate_id))],
+        "scholing": [dict(_row(e), module=title) for e, title in db.exec(
+            select(ModuleEnrolment, Module.title)
+            .join(Module, Module.id == ModuleEnrolment.module_id)
+            .where(ModuleEnrolment.candidate_id == candidate_id))],
         "statusgeschiedenis": [_row(s) for s in _history(db, candidate_id)],
         "concept_intake": [_row(d) for d in db.exec(
             select(IntakeDraft).where(IntakeDraft.user_id == candidate.user_id))] if user else [],

@@ -1,5 +1,7 @@
 """Pages for SPT advisors: werkvoorraad, candidate and placement review, proposals."""
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,7 +11,7 @@ from spt.auth import role_required
 from spt.db import get_db
 from spt.errors import render_error
 from spt.forms.advisor import MapSkillForm, MatchMoveForm, NotesForm, ProposeForm
-from spt.services import advisor_review, verification, workqueue
+from spt.services import advisor_review, enrolments, verification, workqueue
 from spt.services.pipeline import CANDIDATE_STATUSES, MATCH_STATUSES
 
 bp = Blueprint("advisor", __name__, url_prefix="/adviseur")
@@ -41,7 +43,8 @@ def form_error(form):
 def labels() -> dict:
     """Dutch wording the advisor templates share."""
     return {"exclusions": EXCLUSIONS, "factors": FACTORS,
-            "candidate_statuses": CANDIDATE_STATUSES, "match_statuses": MATCH_STATUSES}
+            "candidate_statuses": CANDIDATE_STATUSES, "match_statuses": MATCH_STATUSES,
+            "enrolment_statuses": enrolments.STATUSES}
 
 
 @bp.get("/")
@@ -86,7 +89,7 @@ def candidate(candidate_id: int):
                                          candidate_id=candidate_id)
     return render_template("adviseur/kandidaat.html", page=page,
                            notes_form=NotesForm(notes=page.candidate.advisor_notes),
-                           move_form=MatchMoveForm(), **labels())
+                           move_form=MatchMoveForm(), today=date.today(), **labels())
 
 
 @bp.post("/kandidaten/<int:candidate_id>/notities")

@@ -421,6 +421,15 @@ def test_advisor_reviews_proposes_runs_a_match_round_and_opens_the_kpis(page, li
     expect(page.get_by_text("Voorstel verstuurd")).to_be_visible()
     journey.visit("kandidaat-voorgesteld")
 
+    page.get_by_role("button", name="Start vastleggen").click()
+    expect(page.get_by_text(re.compile("^Start van de module vastgelegd"))).to_be_visible()
+    running = page.get_by_role("table", name="Modules van deze kandidaat").get_by_role(
+        "row").filter(has=page.get_by_role("button", name="Vastleggen"))
+    running.get_by_label("Uitkomst").select_option("afgerond")
+    running.get_by_role("button", name="Vastleggen").click()
+    expect(page.get_by_text(re.compile("^Module afgerond"))).to_be_visible()
+    journey.visit("kandidaat-scholing")
+
     page.get_by_role("link", name="Werkvoorraad").click()
     page.get_by_role("link", name="Matchronde").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Matchronde")
