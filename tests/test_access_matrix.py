@@ -6,13 +6,15 @@ belong to someone else, and fails on a 5xx, on a role that gets in where it shou
 any page that shows another party's name or e-mail address.
 """
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 from werkzeug.routing.converters import AnyConverter
 
 from spt import create_app
 from spt.db import get_db
-from spt.models import CandidateSkill, Consent, User
+from spt.models import CandidateSkill, Consent, Module, ModuleEnrolment, User
 from spt.services import rounds
 from tests.conftest import PASSWORD
 from tests.factories import (
@@ -186,6 +188,11 @@ def build_world(app, login):
         staff_ids = {role: user.id for role, user in staff.items()}
         round_id = rounds.start(db, advisor_id=staff_ids["advisor"], region="", theme="",
                                 kinds=[], max_per_placement=1).id
+        enrolment = ModuleEnrolment(candidate_id=victim, started_on=date.today(),
+                                    module_id=db.exec(select(Module.id)).first())
+        db.add(enrolment)
+        db.commit()
+        enrolment_id = enrolment.id
     users = {"candidate": own_user, "employer": a_user, "other_employer": b_user, **staff_ids}
     clients = {"anonymous": app.test_client()}
     for persona, user_id in users.items():
@@ -193,7 +200,7 @@ def build_world(app, login):
         login(user_id, PASSWORD, on=clients[persona])
     values = {"candidate_id": victim, "placement_id": placement_a, "match_id": match_a,
               "employer_id": a, "user_id": victim_user, "skill_id": skill or 1,
-              "round_id": round_id, "row_id": 1, "enrolment_id": 1, "job_id": "onbekend",
+              "round_id": round_id, "row_id": 1, "enrolment_id": enrolment_id, "job_id": "onbekend",
               "key": "funnel",
               "lang": "nl", "token": "ongeldig-token", "number": 2, "filename": "style.css"}
     return clients, values

@@ -125,11 +125,13 @@ def test_dashboard_page_has_tables_meters_and_export_links(app, client, advisor,
 
 
 def _enrol(db, ids, slug, *, status="afgerond", started=20, ended=5):
-    module_id = db.exec(select(Module.id).where(Module.slug == slug)).one()
-    db.add_all(ModuleEnrolment(candidate_id=i, module_id=module_id, status=status,
+    module = db.exec(select(Module).where(Module.slug == slug)).one()
+    db.add_all(ModuleEnrolment(candidate_id=i, module_id=module.id, status=status,
                                started_on=TODAY - timedelta(days=started),
                                ended_on=None if status == "gestart" else
-                               TODAY - timedelta(days=ended)) for i in ids)
+                               TODAY - timedelta(days=ended),
+                               civil_value=module.civil_value if status == "afgerond" else None)
+               for i in ids)
 
 
 CIVIL, INSTITUTIONAL = "prefab-bouwen-flevoland", "warmtepomp-training"
@@ -155,6 +157,25 @@ def test_modules_started_completed_and_share_with_civiele_waarde(app, history):
     last_month = _tables(app, TODAY - timedelta(days=10), TODAY)["modules"]
     assert _shown(dict(last_month.rows)["Gestart"])[0] == "0"
     assert _shown(dict(last_month.rows)["Afgerond"])[0] == "14"
+    with app.app_context():  # a later catalogue edit leaves the completed modules' value alone
+        db = get_db()
+        db.exec(select(Module).where(Module.slug == CIVIL)).one().civil_value = "geen"
+        db.commit()
+    rows = dict(_tables(app)["modules"].rows)
+    assert _shown(rows["Aandeel afgeronde modules met civiele waarde"])[0] == "50%"
+
+
+def test_module_days_on_the_edges_of_the_period(app, history):
+    """Started on the first day counts; completed the day after the last day does not."""
+    first, last = TODAY - timedelta(days=20), TODAY - timedelta(days=6)
+    with app.app_context():
+        db = get_db()
+        _enrol(db, history["women"][:3], CIVIL, started=20, ended=5)
+        db.commit()
+    rows = dict(_tables(app, first, last)["modules"].rows)
+    assert (_shown(rows["Gestart"])[0], _shown(rows["Afgerond"])[0]) == ("3", "0")
+    rows = dict(_tables(app, first + timedelta(days=1), last + timedelta(days=1))["modules"].rows)
+    assert (_shown(rows["Gestart"])[0], _shown(rows["Afgerond"])[0]) == ("0", "3")
 
 
 def test_one_person_with_many_modules_is_not_a_group(app, history):
@@ -167,3 +188,36 @@ def test_one_person_with_many_modules_is_not_a_group(app, history):
         db.commit()
     started = dict(_tables(app)["modules"].rows)["Gestart"]
     assert started[0].display() == "10" and started[1].suppressed
+
+
+def _placed(db, ids, days_ago, dropped_after=None):
+    placed_at = utcnow() - timedelta(days=days_ago)
+    _reach(db, ids, "geplaatst", at=placed_at)
+    if dropped_after is not None:
+        _reach(db, ids, "uitgevallen", at=placed_at + timedelta(days=dropped_after),
+               reason="contract beëindigd")
+
+
+def test_retention_after_6_and_12_months(app):
+    """25 placed 200 or 400 days ago (22 women, 3 NT2); 4 drop out early, 1 after 250 days."""
+    with app.app_context():
+        db = get_db()
+        recent_women = _candidates(db, 12, gender="v", nt2_speaker=False)
+        recent_nt2 = _candidates(db, 3, gender="m", nt2_speaker=True)
+        older_women = _candidates(db, 10, gender="v", nt2_speaker=False)
+        too_recent = _candidates(db, 4, gender="m", nt2_speaker=False)
+        _placed(db, recent_women[:10] + recent_nt2[:2], 200)
+        _placed(db, recent_women[10:] + recent_nt2[2:], 200, dropped_after=30)
+        _placed(db, older_women[:8], 400)
+        _placed(db, older_women[8:9], 400, dropped_after=250)
+        _placed(db, older_women[9:], 400, dropped_after=100)
+        _placed(db, too_recent, 100, dropped_after=10)
+        db.commit()
+    rows = dict(_tables(app, TODAY - timedelta(days=500), TODAY)["behoud"].rows)
+    assert _shown(rows["Na 6 maanden nog aan het werk"]) == ["84%", "86%", "n<10"]
+    assert _shown(rows["Geplaatst, 6 maanden of langer geleden"]) == ["25", "22", "n<10"]
+    assert _shown(rows["Na 12 maanden nog aan het werk"]) == ["80%", "80%", "n<10"]
+    assert _shown(rows["Geplaatst, 12 maanden of langer geleden"]) == ["10", "10", "n<10"]
+    last_year = dict(_tables(app)["behoud"].rows)
+    assert _shown(last_year["Na 6 maanden nog aan het werk"]) == ["80%", "83%", "n<10"]
+    assert _shown(last_year["Geplaatst, 12 maanden of langer geleden"])[0] == "0"

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from ._base import created_at, json_dict, json_list, moment, utcnow
@@ -11,6 +11,7 @@ LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4", "ad", "bachelor", "master")
 NT2_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 THEMES = ("bouw", "installatie", "energie", "mobiliteit", "ict")
 ENROLMENT_STATUSES = ("gestart", "afgerond", "gestopt")
+OPEN_ENROLMENT = "status != 'gestopt'"
 
 
 class Candidate(SQLModel, table=True):
@@ -89,9 +90,12 @@ class CandidateOccupation(SQLModel, table=True):
 
 
 class ModuleEnrolment(SQLModel, table=True):
-    """A candidate's enrolment in an LLO module, recorded by an advisor (one row per module)."""
+    """One attempt at an LLO module, recorded by an advisor; a restart is a new row."""
 
-    __table_args__ = (UniqueConstraint("candidate_id", "module_id"),)
+    # At most one running or completed attempt per module; stopped attempts stay as history.
+    __table_args__ = (Index("ux_moduleenrolment_open", "candidate_id", "module_id", unique=True,
+                            sqlite_where=text(OPEN_ENROLMENT),
+                            postgresql_where=text(OPEN_ENROLMENT)),)
 
     id: int | None = Field(default=None, primary_key=True)
     candidate_id: int = Field(foreign_key="candidate.id", index=True)
@@ -99,6 +103,8 @@ class ModuleEnrolment(SQLModel, table=True):
     status: str = Field(default="gestart", max_length=10)
     started_on: date
     ended_on: date | None = None  # the day it was completed or stopped
-    version: int = 1
+    reason: str = Field(default="", max_length=500)  # why it was stopped
+    # The module's civiele waarde when completed, so later catalogue edits leave the KPIs alone.
+    civil_value: str | None = Field(default=None, max_length=40)
     created_at: datetime = created_at()
     updated_at: datetime | None = moment()

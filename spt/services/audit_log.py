@@ -6,7 +6,7 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from spt.models import AuditEvent, User
-from spt.services.kpis import Period
+from spt.services.kpi_figures import Period
 
 AUDIT_PAGE_SIZE = 50
 

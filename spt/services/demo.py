@@ -150,17 +150,23 @@ def _add_candidate(db, entry, password_hash, skills, occupations) -> Candidate:
 
 
 def _add_enrolments(db: Session, entries: list[dict], candidates: list[Candidate]) -> None:
-    """Modules the demo candidates started, completed or stopped, dated relative to today."""
-    modules = dict(db.exec(select(Module.slug, Module.id)).all())
+    """Modules the demo candidates started, completed or stopped, dated relative to today.
+
+    Each entry is [module, status, days since the start, days since the end, reason if stopped].
+    """
+    modules = {m.slug: m for m in db.exec(select(Module))}
     by_email = {c.email: c for c in candidates}
     today = date.today()
     for entry in entries:
         candidate = by_email.get(entry["email"])
-        for slug, status, started, *ended in entry.get("modules", []) if candidate else ():
+        for slug, status, started, *end in entry.get("modules", []) if candidate else ():
+            module = modules[slug]
             db.add(ModuleEnrolment(
-                candidate_id=candidate.id, module_id=modules[slug], status=status,
+                candidate_id=candidate.id, module_id=module.id, status=status,
                 started_on=today - timedelta(days=started),
-                ended_on=today - timedelta(days=ended[0]) if ended else None))
+                ended_on=today - timedelta(days=end[0]) if end else None,
+                reason=end[1] if len(end) > 1 else "",
+                civil_value=module.civil_value if status == "afgerond" else None))
 
 
 def describe(summary: DemoSummary) -> str:

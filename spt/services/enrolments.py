@@ -1,17 +1,28 @@
 """Module enrolments: an advisor records that a candidate started, completed or stopped a module.
 
-A completed module adds the skills it teaches to the candidate's profile, so the ranking and the
-career paths see what the candidate has learned at once.
+Each attempt is its own row, so the KPIs of a closed period never change when a candidate starts a
+module again. A completed module adds the skills it teaches to the candidate's profile, so the
+ranking and the career paths see what the candidate has learned at once.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from spt.models import Candidate, CandidateSkill, Module, ModuleEnrolment, ModuleSkill
+from spt.models import (
+    Candidate,
+    CandidateSkill,
+    IntakeDraft,
+    Module,
+    ModuleEnrolment,
+    ModuleSkill,
+    Skill,
+)
 from spt.models._base import utcnow
 from spt.services import audit, matches
 from spt.services.errors import Conflict, DomainError, NotFound
@@ -26,8 +37,21 @@ class Section:
     """The 'Scholing' part of the advisor's candidate page."""
 
     rows: list[tuple[ModuleEnrolment, Module]]
-    choices: list[Module]  # active modules the candidate can still start
+    choices: list[Module]  # active modules the candidate can start now
     suggested: frozenset[str]  # slugs of modules in the candidate's gap plans and paths
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A finished enrolment and the labels of the skills it added to the profile."""
+
+    enrolment: ModuleEnrolment
+    learned: tuple[str, ...]
+
+
+def today() -> date:
+    """Today in the service's time zone (Europe/Amsterdam), not the server's."""
+    return datetime.now(get_timezone()).date()
 
 
 def for_candidate(db: Session, candidate_id: int) -> list[tuple[ModuleEnrolment, Module]]:
@@ -40,7 +64,7 @@ def for_candidate(db: Session, candidate_id: int) -> list[tuple[ModuleEnrolment,
 
 
 def section(db: Session, candidate_id: int, suggested=()) -> Section:
-    """Enrolments plus the modules that can still be started (suggested ones first)."""
+    """Enrolments plus the modules that can be started now (suggested ones first)."""
     rows = for_candidate(db, candidate_id)
     busy = {m.id for e, m in rows if e.status != "gestopt"}
     wanted = frozenset(suggested)
@@ -54,11 +78,13 @@ def _candidate(db: Session, candidate_id: int) -> Candidate:
     candidate = db.get(Candidate, candidate_id)
     if candidate is None:
         raise NotFound(_("Deze kandidaat bestaat niet."))
+    if candidate.user_id is None:  # erased on request: nothing personal may be added again
+        raise DomainError(_("De gegevens van deze kandidaat zijn verwijderd."))
     return candidate
 
 
-def _check_day(day: date, today: date, field: str, earliest: date | None = None) -> None:
-    if day > today:
+def _check_day(day: date, field: str, earliest: date | None = None) -> None:
+    if day > today():
         raise DomainError(_("Een datum in de toekomst kan nog niet worden vastgelegd."),
                           field=field)
     if earliest is not None and day < earliest:
@@ -66,77 +92,104 @@ def _check_day(day: date, today: date, field: str, earliest: date | None = None)
                             day=earliest.strftime("%d-%m-%Y")), field=field)
 
 
-def start(db: Session, *, actor_id: int, candidate_id: int, module_id: int, started_on: date,
-          today: date | None = None) -> ModuleEnrolment:
-    """Record that the candidate started a module; a stopped module may be started again."""
+def _refuse_open(module: Module, status: str) -> Conflict:
+    if status == "afgerond":
+        return Conflict(_("Deze kandidaat heeft %(module)s al afgerond.", module=module.title))
+    return Conflict(_("Deze kandidaat volgt %(module)s al.", module=module.title))
+
+
+def _open_status(db: Session, candidate_id: int, module_id: int) -> str | None:
+    """The status of the candidate's running or completed attempt at the module, if any."""
+    return db.exec(select(ModuleEnrolment.status).where(
+        ModuleEnrolment.candidate_id == candidate_id, ModuleEnrolment.module_id == module_id,
+        ModuleEnrolment.status != "gestopt")).first()
+
+
+def start(db: Session, *, actor_id: int, candidate_id: int, module_id: int,
+          started_on: date) -> ModuleEnrolment:
+    """Record that the candidate started a module (again, after a stop: a new attempt)."""
     candidate = _candidate(db, candidate_id)
     module = db.get(Module, module_id)
     if module is None or module.retired_at is not None or module.status != "actief":
         raise DomainError(_("Kies een module uit de lijst."), field="module_id")
-    _check_day(started_on, today or date.today(), "started_on")
-    enrolment = db.exec(select(ModuleEnrolment).where(
-        ModuleEnrolment.candidate_id == candidate.id,
-        ModuleEnrolment.module_id == module.id)).first()
-    if enrolment is not None and enrolment.status != "gestopt":
-        raise Conflict(_("%(module)s staat al als %(status)s bij deze kandidaat.",
-                         module=module.title, status=str(STATUSES[enrolment.status]).lower()))
-    if enrolment is None:
-        enrolment = ModuleEnrolment(candidate_id=candidate.id, module_id=module.id,
-                                    started_on=started_on)
-    else:
-        enrolment.version += 1
-    enrolment.status, enrolment.started_on, enrolment.ended_on = "gestart", started_on, None
-    enrolment.updated_at = utcnow()
+    _check_day(started_on, "started_on")
+    running = _open_status(db, candidate.id, module.id)
+    if running is not None:
+        raise _refuse_open(module, running)
+    enrolment = ModuleEnrolment(candidate_id=candidate.id, module_id=module.id,
+                                started_on=started_on)
     db.add(enrolment)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError as error:  # another advisor recorded the same start a moment ago
+        db.rollback()
+        raise _refuse_open(module, "gestart") from error
     audit.record(db, actor_id=actor_id, action="enrolment.started", subject_type="candidate",
-                 subject_id=candidate.id, detail={"module": module.slug,
+                 subject_id=candidate.id, detail={"module": module.slug, "enrolment": enrolment.id,
                                                   "started_on": started_on.isoformat()})
     db.commit()
     return enrolment
 
 
 def finish(db: Session, *, actor_id: int, candidate_id: int, enrolment_id: int, outcome: str,
-           ended_on: date, expected_version: int, today: date | None = None) -> ModuleEnrolment:
-    """Record that a started module was completed or stopped (409 when someone was first)."""
+           ended_on: date, reason: str = "") -> Finished:
+    """Record that a running module was completed or stopped (409 when someone was first)."""
     enrolment = db.get(ModuleEnrolment, enrolment_id)
     if enrolment is None or enrolment.candidate_id != candidate_id:
         raise NotFound(_("Deze inschrijving bestaat niet."))
+    _candidate(db, candidate_id)
     if outcome not in OUTCOMES:
         raise DomainError(_("Kies afgerond of gestopt."), field="outcome")
-    if enrolment.status != "gestart" or enrolment.version != expected_version:
-        raise Conflict(_("Iemand anders heeft deze inschrijving net gewijzigd. "
-                         "Laad de pagina opnieuw; er is niets overschreven."))
-    _check_day(ended_on, today or date.today(), "ended_on", earliest=enrolment.started_on)
+    if outcome == "gestopt" and not reason.strip():
+        raise DomainError(_("Geef een reden op waarom de module gestopt is."), field="reason")
+    _check_day(ended_on, "ended_on", earliest=enrolment.started_on)
+    module = db.get(Module, enrolment.module_id)
     changed = db.exec(update(ModuleEnrolment).where(
-        ModuleEnrolment.id == enrolment.id, ModuleEnrolment.version == expected_version)
-        .values(status=outcome, ended_on=ended_on, version=expected_version + 1,
-                updated_at=utcnow()))
+        ModuleEnrolment.id == enrolment.id, ModuleEnrolment.status == "gestart").values(
+        status=outcome, ended_on=ended_on, reason=reason.strip()[:500], updated_at=utcnow(),
+        civil_value=module.civil_value if outcome == "afgerond" else None))
     if changed.rowcount != 1:
         db.rollback()
         raise Conflict(_("Iemand anders heeft deze inschrijving net gewijzigd. "
                          "Laad de pagina opnieuw; er is niets overschreven."))
-    db.refresh(enrolment)
-    module = db.get(Module, enrolment.module_id)
     learned = _add_learned_skills(db, candidate_id, module.id) if outcome == "afgerond" else []
+    detail = {"module": module.slug, "enrolment": enrolment.id, "ended_on": ended_on.isoformat(),
+              "skills_added": [slug for slug, _label in learned]}
     audit.record(db, actor_id=actor_id, action=f"enrolment.{outcome}", subject_type="candidate",
-                 subject_id=candidate_id, detail={"module": module.slug, "skills_added": learned,
-                                                  "ended_on": ended_on.isoformat()})
+                 subject_id=candidate_id, detail=detail)
     db.commit()
-    return enrolment
+    db.refresh(enrolment)
+    return Finished(enrolment, tuple(label for _s, label in learned))
 
 
-def _add_learned_skills(db: Session, candidate_id: int, module_id: int) -> list[int]:
+def _add_learned_skills(db: Session, candidate_id: int, module_id: int) -> list[tuple[str, str]]:
     """Add the module's skills the candidate lacks, then refresh the candidate's matches."""
-    taught = set(db.exec(select(ModuleSkill.skill_id).where(ModuleSkill.module_id == module_id)))
-    known = set(db.exec(select(CandidateSkill.skill_id).where(
-        CandidateSkill.candidate_id == candidate_id)))
-    learned = sorted(taught - known)
-    db.add_all(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id,
-                              self_level=LEARNED_LEVEL) for skill_id in learned)
-    if learned:
-        db.flush()
-        candidate = db.get(Candidate, candidate_id)
-        candidate.updated_at = utcnow()
-        matches.recompute_for_candidate(db, candidate)
-    return learned
+    known = select(CandidateSkill.skill_id).where(CandidateSkill.candidate_id == candidate_id,
+                                                  col(CandidateSkill.skill_id).is_not(None))
+    learned = db.exec(select(Skill.id, Skill.slug, Skill.label)
+                      .join(ModuleSkill, ModuleSkill.skill_id == Skill.id)
+                      .where(ModuleSkill.module_id == module_id, col(Skill.id).not_in(known))
+                      .order_by(Skill.label)).all()
+    if not learned:
+        return []
+    db.add_all(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id, free_text=label,
+                              self_level=LEARNED_LEVEL) for skill_id, _slug, label in learned)
+    candidate = db.get(Candidate, candidate_id)
+    _carry_into_draft(db, candidate, learned)
+    candidate.updated_at = utcnow()
+    db.flush()
+    matches.recompute_for_candidate(db, candidate)
+    return [(slug, label) for _id, slug, label in learned]
+
+
+def _carry_into_draft(db: Session, candidate: Candidate, learned) -> None:
+    """Saving the skills step replaces the skills with the draft's, so the draft learns too."""
+    draft = db.exec(select(IntakeDraft).where(IntakeDraft.user_id == candidate.user_id)).first()
+    if draft is None or "3" not in draft.data:
+        return
+    step = draft.data["3"]
+    skills = list(step.get("skills", []))
+    skills += [{"name": label, "level": str(LEARNED_LEVEL), "skill_slug": slug,
+                "skill_label": label} for _id, slug, label in learned]
+    draft.data = {**draft.data, "3": {**step, "skills": skills}}
+    db.add(draft)

@@ -34,7 +34,7 @@ COVERAGE = {
     "candidateoccupation": "exported; deleted",
     "consent": "exported; deleted",
     "match": "exported; free text cleared, kept for KPIs without identity",
-    "moduleenrolment": "exported; kept for KPIs without identity (module and dates only)",
+    "moduleenrolment": "exported; reason cleared, kept for KPIs without identity",
     "statuschange": "exported; kept (no personal data), actor link removed",
     "intakedraft": "exported; deleted",
     "outboxmessage": "exported; deleted",
@@ -119,6 +119,8 @@ def erase_candidate(db: Session, *, candidate_id: int, actor_id: int | None) -> 
         db.exec(delete(model).where(model.candidate_id == candidate_id))
     db.exec(update(Match).where(Match.candidate_id == candidate_id).values(
         explanation={}, override_reason=None, decline_note="", outcome_reason=""))
+    db.exec(update(ModuleEnrolment).where(ModuleEnrolment.candidate_id == candidate_id)
+            .values(reason=""))
     for field in PERSONAL_FIELDS:
         setattr(candidate, field, None if field in ("pc4", "birth_year") else "")
     candidate.certificates, candidate.driving_licences = [], []

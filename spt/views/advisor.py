@@ -1,7 +1,5 @@
 """Pages for SPT advisors: werkvoorraad, candidate and placement review, proposals."""
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -89,7 +87,7 @@ def candidate(candidate_id: int):
                                          candidate_id=candidate_id)
     return render_template("adviseur/kandidaat.html", page=page,
                            notes_form=NotesForm(notes=page.candidate.advisor_notes),
-                           move_form=MatchMoveForm(), today=date.today(), **labels())
+                           move_form=MatchMoveForm(), today=enrolments.today(), **labels())
 
 
 @bp.post("/kandidaten/<int:candidate_id>/notities")

@@ -37,9 +37,15 @@ def finish(candidate_id: int, enrolment_id: int):
     form = FinishEnrolmentForm()
     if not form.validate_on_submit():
         return form_error(form)
-    enrolment = enrolments.finish(get_db(), actor_id=current_user.id, candidate_id=candidate_id,
-                                  enrolment_id=enrolment_id, outcome=form.outcome.data,
-                                  ended_on=form.ended_on.data, expected_version=form.version.data)
-    flash(_("Module afgerond; de vaardigheden staan nu in het profiel.")
-          if enrolment.status == "afgerond" else _("Module gestopt."), "success")
+    done = enrolments.finish(get_db(), actor_id=current_user.id, candidate_id=candidate_id,
+                             enrolment_id=enrolment_id, outcome=form.outcome.data,
+                             ended_on=form.ended_on.data, reason=form.reason.data or "")
+    if done.enrolment.status == "gestopt":
+        flash(_("Module gestopt; de reden staat bij de scholing."), "success")
+    elif done.learned:
+        flash(_("Module afgerond. Toegevoegd aan het profiel: %(skills)s.",
+                skills=", ".join(done.learned)), "success")
+    else:
+        flash(_("Module afgerond. Het profiel had alle vaardigheden van deze module al."),
+              "success")
     return _back(candidate_id)

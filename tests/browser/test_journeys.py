@@ -424,9 +424,9 @@ def test_advisor_reviews_proposes_runs_a_match_round_and_opens_the_kpis(page, li
     page.get_by_role("button", name="Start vastleggen").click()
     expect(page.get_by_text(re.compile("^Start van de module vastgelegd"))).to_be_visible()
     running = page.get_by_role("table", name="Modules van deze kandidaat").get_by_role(
-        "row").filter(has=page.get_by_role("button", name="Vastleggen"))
+        "row").filter(has=page.get_by_role("button", name="Uitkomst vastleggen"))
     running.get_by_label("Uitkomst").select_option("afgerond")
-    running.get_by_role("button", name="Vastleggen").click()
+    running.get_by_role("button", name="Uitkomst vastleggen").click()
     expect(page.get_by_text(re.compile("^Module afgerond"))).to_be_visible()
     journey.visit("kandidaat-scholing")
 
