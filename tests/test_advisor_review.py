@@ -6,7 +6,15 @@ import pytest
 from sqlmodel import select
 
 from spt.db import get_db
-from spt.models import AuditEvent, Candidate, CandidateSkill, Employer, Match, StatusChange
+from spt.models import (
+    AuditEvent,
+    Candidate,
+    CandidateSkill,
+    Employer,
+    Match,
+    Skill,
+    StatusChange,
+)
 from spt.models._base import utcnow
 from spt.services import introductions
 from tests.factories import make_candidate, make_employer, make_match, make_placement
@@ -193,6 +201,30 @@ def test_notes_are_saved_and_unrecognised_skills_map_in_one_click(app, client, a
     bad = client.post(f"/adviseur/kandidaten/{world['candidate']}/vaardigheden/{skill.id}",
                       data={"slug": "bestaat-niet"})
     assert bad.status_code == 400
+
+
+def test_a_mapped_skill_stays_mapped_when_the_candidate_saves_the_skills_step(app, client,
+                                                                              advisor, world,
+                                                                              login):
+    typed = "panelen leggen op schuine daken"
+    candidate_client = app.test_client()
+    login(world["candidate_user"], on=candidate_client)
+    step = {"skills-0-skill": typed, "skills-0-level": "2"}
+    assert candidate_client.post("/intake/3", data=step).status_code == 302
+    with app.app_context():
+        row = get_db().exec(select(CandidateSkill).where(
+            CandidateSkill.candidate_id == world["candidate"])).one()
+    assert row.needs_review and row.skill_id is None
+    client.post(f"/adviseur/kandidaten/{world['candidate']}/vaardigheden/{row.id}",
+                data={"slug": "zonnepanelen-monteren"})
+    assert candidate_client.post("/intake/3", data=step | {"skills-0-level": "3"}).status_code \
+        == 302
+    with app.app_context():
+        db = get_db()
+        [again] = db.exec(select(CandidateSkill).where(
+            CandidateSkill.candidate_id == world["candidate"])).all()
+        slug = db.exec(select(Skill.slug).where(Skill.id == again.skill_id)).first()
+    assert (slug, again.needs_review, again.self_level) == ("zonnepanelen-monteren", False, 3)
 
 
 def test_candidate_history_shows_who_when_why(app, client, advisor, world):

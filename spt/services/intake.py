@@ -56,7 +56,7 @@ def save_step(db: Session, *, user_id: int | None, token: str, step: int,
     if step == 2:
         values = {"jobs": _recognise_jobs(db, values["jobs"])}
     elif step == 3:
-        values = {"skills": _recognise_skills(db, values["skills"])}
+        values = {"skills": _recognise_skills(db, values["skills"], _mapped_skills(db, user_id))}
     draft.data = {**draft.data, str(step): values}
     draft.step = max(draft.step, min(step + 1, STEPS))
     draft.updated_at = utcnow()
@@ -90,14 +90,27 @@ def _recognise_jobs(db: Session, jobs: list[dict]) -> list[dict]:
     return out
 
 
-def _recognise_skills(db: Session, skills: list[dict]) -> list[dict]:
+def _mapped_skills(db: Session, user_id: int | None) -> dict[str, tuple[str, str]]:
+    """A finished candidate's linked skills by typed text: (slug, label), e.g. an advisor's link."""
+    candidate = _finished_candidate(db, user_id)
+    if candidate is None:
+        return {}
+    return {text.strip().lower(): (slug, label) for text, slug, label in db.exec(
+        select(CandidateSkill.free_text, Skill.slug, Skill.label)
+        .join(Skill, Skill.id == CandidateSkill.skill_id)
+        .where(CandidateSkill.candidate_id == candidate.id)) if text.strip()}
+
+
+def _recognise_skills(db: Session, skills: list[dict], mapped: dict) -> list[dict]:
+    """Normalise typed skills; text an advisor already linked keeps that link."""
     taxonomy = matchmaking.catalogue(db).skills
     out = []
     for skill in skills:
+        known = mapped.get(skill["name"].strip().lower())
         best = taxonomy.best(skill["name"], cutoff=matchmaking.SKILL_CUTOFF)
-        out.append({"name": skill["name"], "level": skill["level"],
-                    "skill_slug": best.concept_id if best else None,
-                    "skill_label": best.label if best else None})
+        slug, label = known or ((best.concept_id, best.label) if best else (None, None))
+        out.append({"name": skill["name"], "level": skill["level"], "skill_slug": slug,
+                    "skill_label": label})
     return out
 
 
