@@ -4,7 +4,6 @@ from sqlmodel import SQLModel
 
 from .accounts import ROLES, Employer, OutboxMessage, User
 from .candidates import (
-    ENROLMENT_STATUSES,
     LEVELS,
     NT2_LEVELS,
     THEMES,
@@ -37,7 +36,6 @@ __all__ = [
     "CareerPath",
     "CareerPathStep",
     "CatalogueVersion",
-    "ENROLMENT_STATUSES",
     "Consent",
     "Employer",
     "INSTRUMENTS",

@@ -10,7 +10,6 @@ from ._base import created_at, json_dict, json_list, moment, utcnow
 LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4", "ad", "bachelor", "master")
 NT2_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 THEMES = ("bouw", "installatie", "energie", "mobiliteit", "ict")
-ENROLMENT_STATUSES = ("gestart", "afgerond", "gestopt")
 OPEN_ENROLMENT = "status != 'gestopt'"
 
 

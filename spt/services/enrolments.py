@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select, update
 from spt.models import (
     Candidate,
     CandidateSkill,
-    IntakeDraft,
     Module,
     ModuleEnrolment,
     ModuleSkill,
@@ -137,7 +136,7 @@ def finish(db: Session, *, actor_id: int, candidate_id: int, enrolment_id: int, 
     enrolment = db.get(ModuleEnrolment, enrolment_id)
     if enrolment is None or enrolment.candidate_id != candidate_id:
         raise NotFound(_("Deze inschrijving bestaat niet."))
-    _candidate(db, candidate_id)
+    candidate = _candidate(db, candidate_id)
     if outcome not in OUTCOMES:
         raise DomainError(_("Kies afgerond of gestopt."), field="outcome")
     if outcome == "gestopt" and not reason.strip():
@@ -152,7 +151,7 @@ def finish(db: Session, *, actor_id: int, candidate_id: int, enrolment_id: int, 
         db.rollback()
         raise Conflict(_("Iemand anders heeft deze inschrijving net gewijzigd. "
                          "Laad de pagina opnieuw; er is niets overschreven."))
-    learned = _add_learned_skills(db, candidate_id, module.id) if outcome == "afgerond" else []
+    learned = _add_learned_skills(db, candidate, module.id) if outcome == "afgerond" else []
     detail = {"module": module.slug, "enrolment": enrolment.id, "ended_on": ended_on.isoformat(),
               "skills_added": [slug for slug, _label in learned]}
     audit.record(db, actor_id=actor_id, action=f"enrolment.{outcome}", subject_type="candidate",
@@ -162,9 +161,10 @@ def finish(db: Session, *, actor_id: int, candidate_id: int, enrolment_id: int, 
     return Finished(enrolment, tuple(label for _s, label in learned))
 
 
-def _add_learned_skills(db: Session, candidate_id: int, module_id: int) -> list[tuple[str, str]]:
+def _add_learned_skills(db: Session, candidate: Candidate,
+                        module_id: int) -> list[tuple[str, str]]:
     """Add the module's skills the candidate lacks, then refresh the candidate's matches."""
-    known = select(CandidateSkill.skill_id).where(CandidateSkill.candidate_id == candidate_id,
+    known = select(CandidateSkill.skill_id).where(CandidateSkill.candidate_id == candidate.id,
                                                   col(CandidateSkill.skill_id).is_not(None))
     learned = db.exec(select(Skill.id, Skill.slug, Skill.label)
                       .join(ModuleSkill, ModuleSkill.skill_id == Skill.id)
@@ -172,24 +172,10 @@ def _add_learned_skills(db: Session, candidate_id: int, module_id: int) -> list[
                       .order_by(Skill.label)).all()
     if not learned:
         return []
-    db.add_all(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id, free_text=label,
+    db.add_all(CandidateSkill(candidate_id=candidate.id, skill_id=skill_id, free_text=label,
                               self_level=LEARNED_LEVEL) for skill_id, _slug, label in learned)
-    candidate = db.get(Candidate, candidate_id)
-    _carry_into_draft(db, candidate, learned)
     candidate.updated_at = utcnow()
     db.flush()
     matches.recompute_for_candidate(db, candidate)
     return [(slug, label) for _id, slug, label in learned]
 
-
-def _carry_into_draft(db: Session, candidate: Candidate, learned) -> None:
-    """Saving the skills step replaces the skills with the draft's, so the draft learns too."""
-    draft = db.exec(select(IntakeDraft).where(IntakeDraft.user_id == candidate.user_id)).first()
-    if draft is None or "3" not in draft.data:
-        return
-    step = draft.data["3"]
-    skills = list(step.get("skills", []))
-    skills += [{"name": label, "level": str(LEARNED_LEVEL), "skill_slug": slug,
-                "skill_label": label} for _id, slug, label in learned]
-    draft.data = {**draft.data, "3": {**step, "skills": skills}}
-    db.add(draft)

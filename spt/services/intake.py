@@ -119,9 +119,19 @@ def is_finished(db: Session, user_id: int | None) -> bool:
     return _finished_candidate(db, user_id) is not None
 
 
-def profile_draft(db: Session, user_id: int) -> dict:
-    """A finished candidate's profile as draft data; empty for anyone else."""
-    return _profile_as_draft(db, user_id)
+def form_data(db: Session, *, user_id: int | None, token: str | None) -> tuple[dict, int]:
+    """What the steps show, and the furthest step open.
+
+    A finished profile's skills are read from the profile itself: advisors link skills and
+    completed modules add them outside the intake, and saving the step must keep those.
+    """
+    draft = find_draft(db, user_id=user_id, token=token)
+    profile = _profile_as_draft(db, user_id) if user_id is not None else {}
+    if draft is None:
+        return profile, 6 if profile else 1  # a finished profile opens any step
+    if profile:
+        return {**draft.data, "3": profile["3"]}, draft.step
+    return draft.data, draft.step
 
 
 def certificate_choices(db: Session) -> list[tuple[str, str]]:

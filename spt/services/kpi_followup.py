@@ -46,9 +46,9 @@ def modules(db: Session, period: Period, people) -> Table:
                                          "(mbo-certificaat, keuzedeel, branchecertificaat).")))
 
 
-def retention(db: Session, period: Period, people, now: datetime | None = None) -> Table:
+def retention(db: Session, period: Period, people) -> Table:
     """Of those placed in the period, the share still at work 6 and 12 months later."""
-    now = now or utcnow()
+    now = utcnow()
     placed: dict[int, datetime] = {}
     for cid, at in db.exec(select(StatusChange.subject_id, StatusChange.at).where(
             StatusChange.subject_type == "candidate", StatusChange.to_status == "geplaatst",

@@ -38,11 +38,7 @@ def _token() -> str:
 
 
 def _draft_data() -> tuple[dict, int]:
-    draft = intake.find_draft(get_db(), user_id=_user_id(), token=session.get("intake_token"))
-    if draft is None and current_user.is_authenticated:
-        data = intake.profile_draft(get_db(), current_user.id)
-        return data, 6 if data else 1  # a finished profile opens any step; a new account step 1
-    return (draft.data, draft.step) if draft else ({}, 1)
+    return intake.form_data(get_db(), user_id=_user_id(), token=session.get("intake_token"))
 
 
 @bp.get("/")
