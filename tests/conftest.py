@@ -11,8 +11,10 @@ from spt import create_app, migrate
 from spt.db import make_engine
 
 PG_URL = os.environ.get("SPT_TEST_DATABASE_URL")
-TEMPLATE_DB = "spt_test_template"
-CASE_DB = "spt_test_case"
+# Unique names per run, so two test runs on one server never drop each other's databases.
+RUN_ID = os.environ.get("SPT_TEST_RUN_ID") or f"{os.getpid()}"
+TEMPLATE_DB = f"spt_test_template_{RUN_ID}"
+CASE_DB = f"spt_test_case_{RUN_ID}"
 PASSWORD = "een lang wachtwoord 42"
 
 

@@ -15,7 +15,7 @@ from spt.services import accounts, demo
 from tests.factories import PASSWORD
 
 PG_URL = os.environ.get("SPT_TEST_DATABASE_URL")
-RESTORE_DB = "spt_test_restore"
+RESTORE_DB = f"spt_test_restore_{os.environ.get('SPT_TEST_RUN_ID') or os.getpid()}"
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Background jobs: in-process without Redis, on RQ with Redis, and the progress endpoint."""
 
+import os
+
 import pytest
 from sqlmodel import select
 
@@ -7,7 +9,11 @@ from spt import jobs
 from spt.db import get_db
 from spt.models import MatchRound, User
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+# A Redis database of its own per run (SPT_TEST_REDIS_URL overrides), so parallel runs never
+# flush each other's queues.
+REDIS_TEST_URL = (
+    os.environ.get("SPT_TEST_REDIS_URL") or f"redis://127.0.0.1:6379/{2 + os.getpid() % 14}"
+)
 
 
 def add(db, *, a: int, b: int, progress):
