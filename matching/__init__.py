@@ -7,11 +7,22 @@ descending, ties in input order); explanations are structured codes that templat
 from .assign import assign, greedy_assign
 from .gaps import missing_essential, plan_for_placement, plan_modules
 from .geo import haversine_km
+from .lexicon import Lexicon
 from .paths import recommend_paths
 from .rank import PlacementIndex, rank, rank_candidates, top_k_pairs
-from .reference import ReferenceData, SkillKnowledge, load_reference
+from .ranker import Ranker
+from .reference import (
+    ReferenceData,
+    SkillKnowledge,
+    load_cues,
+    load_lexicon,
+    load_ranker,
+    load_reference,
+    taxonomies,
+)
+from .requirements import Cues, Requirement, parse_requirement
 from .scoring import DEFAULT_WEIGHTS, EXCLUSION_CODES, score_pair
-from .taxonomy import Concept, Suggestion, Taxonomy
+from .taxonomy import Concept, Recognition, Suggestion, Taxonomy
 from .types import (
     KINDS,
     LEVELS,
@@ -49,8 +60,10 @@ __all__ = [
     "CapacityUse",
     "CareerPath",
     "Concept",
+    "Cues",
     "Explanation",
     "Factor",
+    "Lexicon",
     "MatchResult",
     "Module",
     "ModulePlan",
@@ -58,6 +71,9 @@ __all__ = [
     "PathStep",
     "PlacementIndex",
     "PlacementProfile",
+    "Ranker",
+    "Recognition",
+    "Requirement",
     "ReferenceData",
     "ScoredPair",
     "SkillKnowledge",
@@ -69,13 +85,18 @@ __all__ = [
     "assign",
     "greedy_assign",
     "haversine_km",
+    "load_cues",
+    "load_lexicon",
+    "load_ranker",
     "load_reference",
     "missing_essential",
+    "parse_requirement",
     "plan_for_placement",
     "plan_modules",
     "rank",
     "rank_candidates",
     "recommend_paths",
     "score_pair",
+    "taxonomies",
     "top_k_pairs",
 ]

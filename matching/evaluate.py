@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .geo import haversine_km
 from .rank import rank
-from .reference import ReferenceData, load_reference
+from .reference import ReferenceData, load_reference, taxonomies
+from .requirements import parse_requirement
 from .taxonomy import Taxonomy
 from .types import CandidateProfile, PlacementProfile, nt2_rank
 
@@ -51,16 +52,18 @@ class Evaluator:
         self.reference: ReferenceData = load_reference(data_dir)
 
     @cached_property
+    def _taxonomies(self) -> tuple[Taxonomy, Taxonomy]:
+        return taxonomies(self.reference)
+
+    @cached_property
     def occupations(self) -> Taxonomy:
-        """Occupation taxonomy over the ESCO occupations."""
-        return Taxonomy.build(self.reference.occupations, kind="occupation")
+        """Occupation taxonomy: ESCO and the curated SPT occupations."""
+        return self._taxonomies[0]
 
     @cached_property
     def skills(self) -> Taxonomy | None:
         """Skill taxonomy over the curated skills (None when skills.csv is absent)."""
-        if not self.reference.skills:
-            return None
-        return Taxonomy.build(self.reference.skills, kind="skill")
+        return self._taxonomies[1] if self.reference.skills else None
 
     def skill_id(self, text: str) -> str:
         """Normalised skill id; unmatched text keeps a folded form so equal texts still match."""
@@ -165,10 +168,52 @@ class Evaluator:
         """Rank of the first accepted concept among the suggestions (None when absent)."""
         if taxonomy is None:
             raise ValueError("no skills reference data to normalise against")
-        ids = [s.concept_id for s in taxonomy.suggest(case["query"], limit=10)]
+        found = taxonomy.recognise(case["query"], limit=10)
+        ids = [s.concept_id for s in found.suggestions]
         accept = set(case["accept"])
-        hit = next((i for i, c in enumerate(ids) if c in accept), None)
-        return {"query": case["query"], "hit": hit, "top": ids[:1]}
+        # a curated concept counts as the ESCO concepts it stands for
+        hit = next((i for i, c in enumerate(ids) if taxonomy.stands_for(c) & accept), None)
+        return {"query": case["query"], "hit": hit, "top": ids[:1],
+                "accepted": found.accepted is not None}
+
+    def requirement_case(self, case: dict) -> dict:
+        """The typed parts found in a requirement line against the labelled ones."""
+        if self.skills is None:
+            raise ValueError("no skills reference data to parse requirements with")
+        found = parse_requirement(case["query"], self.skills, self.reference.cues)
+        expected = {_labelled_item(t) for t in case.get("types", [])} - {("other",)}
+        got = {_found_item(r) for r in found} - {("other",)}
+        return {"query": case["query"], "expected": sorted(map(list, expected)),
+                "found": sorted(map(list, got)), "hits": len(expected & got)}
+
+
+def _labelled_item(t: dict) -> tuple:
+    """A labelled requirement part as a comparable item."""
+    kind = t["type"]
+    if kind in ("skill", "certificate"):
+        return (kind, t.get("skill"))
+    if kind == "licence":
+        return (kind, (t.get("category") or "").upper())
+    if kind == "language":
+        return (kind, t.get("language"))
+    if kind == "education":
+        return (kind, t.get("level"))
+    if kind == "experience":
+        return (kind, t.get("years"))
+    return ("other",)
+
+
+def _found_item(r) -> tuple:
+    """A parsed :class:`Requirement` as a comparable item (as :func:`_labelled_item`)."""
+    if r.kind in ("skill", "certificate"):
+        return (r.kind, r.concept_id) if r.concept_id else ("other",)
+    if r.kind == "licence":
+        return (r.kind, r.value)
+    if r.kind in ("language", "education"):
+        return (r.kind, r.value)
+    if r.kind == "experience":
+        return (r.kind, r.years)
+    return ("other",)
 
 
 def _summarise(results: dict[str, list[dict]]) -> dict:
@@ -185,7 +230,22 @@ def _summarise(results: dict[str, list[dict]]) -> dict:
                     sum(1 / (r["hit"] + 1) for r in rows if r["hit"] is not None) / n, 4
                 ),
                 "recall@5": round(sum(r["hit"] is not None and r["hit"] < 5 for r in rows) / n, 4),
+                "no_answer": round(sum(not r["top"] for r in rows) / n, 4),
+                "accepted": round(sum(r["accepted"] for r in rows) / n, 4),
+                "accepted_precision": _share([r["hit"] == 0 for r in rows if r["accepted"]]),
             }
+    rows = results.get("parse_requirement", [])
+    if rows:
+        expected = sum(len(r["expected"]) for r in rows)
+        found = sum(len(r["found"]) for r in rows)
+        hits = sum(r["hits"] for r in rows)
+        out["parse_requirement"] = {
+            "n": len(rows),
+            "precision": round(hits / found, 4) if found else None,
+            "recall": round(hits / expected, 4) if expected else None,
+            "lines_exact": _share([r["hits"] == len(r["expected"]) == len(r["found"])
+                                   for r in rows]),
+        }
     rows = results.get("rank", [])
     if rows:
         ndcg = [r["ndcg@5"] for r in rows if r["ndcg@5"] is not None]
@@ -197,6 +257,10 @@ def _summarise(results: dict[str, list[dict]]) -> dict:
             "hard_violations": sum(r["hard_violations"] for r in rows),
         }
     return out
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
 
 
 def evaluate_files(
@@ -239,6 +303,8 @@ def evaluate_files(
                     row = evaluator.normalise_case(case, evaluator.occupations)
                 elif task == "normalise_skill":
                     row = evaluator.normalise_case(case, evaluator.skills)
+                elif task == "parse_requirement":
+                    row = evaluator.requirement_case(case)
                 else:
                     raise ValueError(f"unknown task {task!r}")
             except Exception as exc:  # a bad case is reported, never fatal

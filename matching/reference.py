@@ -5,21 +5,28 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .taxonomy import Concept
+from .lexicon import Lexicon
+from .ranker import DEFAULT_RANKER, Ranker
+from .requirements import Cues
+from .taxonomy import Concept, Taxonomy
 
 __all__ = [
     "ReferenceData",
     "SkillKnowledge",
+    "load_cues",
     "load_isco_groups",
+    "load_lexicon",
+    "load_ranker",
     "load_occupations",
     "load_pc4",
     "load_reference",
     "load_skill_links",
     "load_skills",
+    "taxonomies",
 ]
 
 
@@ -40,6 +47,7 @@ class SkillKnowledge:
         links: Iterable[tuple[str, str, str]],
         *,
         groups: Mapping[str, str] | None = None,
+        maps_to: Mapping[str, Sequence[str]] | None = None,
     ) -> SkillKnowledge:
         """Build from (skill_id, occupation_uri, relation) links and occupation -> ISCO group.
 
@@ -49,6 +57,9 @@ class SkillKnowledge:
             `relation` is ``"essential"`` or ``"optional"``; other values are ignored.
         groups : mapping, optional
             Occupation URI -> ISCO-08 group code (4 digits).
+        maps_to : mapping, optional
+            A curated occupation -> its closest ESCO occupations: it needs what the first needs,
+            unless links of its own are given.
 
         Returns
         -------
@@ -56,6 +67,15 @@ class SkillKnowledge:
         """
         ess: dict[str, dict[str, None]] = {}
         opt: dict[str, dict[str, None]] = {}
+        links = list(links)
+        own = {occupation for _, occupation, _ in links}
+        by_occupation: dict[str, list[tuple[str, str]]] = {}
+        for skill, occupation, relation in links:
+            by_occupation.setdefault(occupation, []).append((skill, relation))
+        for curated, closest in (maps_to or {}).items():
+            if curated not in own and closest:
+                links.extend((skill, curated, relation)
+                             for skill, relation in by_occupation.get(closest[0], ()))
         for skill, occupation, relation in links:
             target = ess if relation == "essential" else opt if relation == "optional" else None
             if target is not None:
@@ -96,6 +116,9 @@ class ReferenceData:
     skill_kinds: Mapping[str, str]
     knowledge: SkillKnowledge
     pc4: Mapping[str, tuple[float, float]]
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    rankers: Mapping[str, Ranker] = field(default_factory=dict)
+    cues: Cues = field(default_factory=Cues)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -112,16 +135,47 @@ def _multi(cell: str | None) -> tuple[str, ...]:
 
 
 def load_occupations(data_dir: str | Path) -> tuple[Concept, ...]:
-    """ESCO occupations as taxonomy concepts (group = ISCO group)."""
-    return tuple(
+    """ESCO occupations, then the curated ones, as concepts (group = ISCO group).
+
+    Dutch labels, hidden labels, English labels and the reviewed synonyms of
+    `recognition/occupation_synonyms.csv` come together per occupation; a curated occupation maps
+    to its closest ESCO occupations.
+    """
+    root = Path(data_dir)
+    english = {r["uri"]: (r["preferred_label"], *_multi(r.get("alt_labels")))
+               for r in _rows(root / "esco" / "occupations_en.csv")}
+    synonyms: dict[str, list[str]] = {}
+    for r in _rows(root / "recognition" / "occupation_synonyms.csv"):
+        synonyms.setdefault(r["target"], []).append(r["text"])
+    esco = [
         Concept(
             id=r["uri"],
             label=r["preferred_label"],
             alt_labels=_multi(r.get("alt_labels")),
             group=r.get("isco_group") or "",
+            hidden_labels=_multi(r.get("hidden_labels")),
+            synonyms=tuple(synonyms.get(r["uri"], ())),
+            english_labels=english.get(r["uri"], ()),
         )
-        for r in _rows(Path(data_dir) / "esco" / "occupations_nl.csv")
-    )
+        for r in _rows(root / "esco" / "occupations_nl.csv")
+    ]
+    curated = [
+        Concept(
+            id=curated_id(r["id"]),
+            label=r["label"],
+            alt_labels=_multi(r.get("alt_labels")),
+            group=r.get("isco_code") or "",
+            synonyms=tuple(synonyms.get(curated_id(r["id"]), ())),
+            maps_to=_multi(r.get("esco_uris")),
+        )
+        for r in _rows(root / "recognition" / "occupations_curated.csv")
+    ]
+    return tuple(esco + curated)
+
+
+def curated_id(slug: str) -> str:
+    """The concept id of a curated SPT occupation."""
+    return f"spt:{slug}"
 
 
 def load_isco_groups(data_dir: str | Path) -> dict[str, str]:
@@ -137,9 +191,35 @@ def load_skills(data_dir: str | Path) -> tuple[Concept, ...]:
             label=r["label"],
             alt_labels=_multi(r.get("synonyms")),
             group=r.get("kind") or "",
+            maps_to=_multi(r.get("esco_uris")),
         )
         for r in _rows(Path(data_dir) / "skills.csv")
     )
+
+
+def load_lexicon(data_dir: str | Path) -> Lexicon:
+    """Noise and jargon of `recognition/`, with the place and municipality names of pc4.csv."""
+    root = Path(data_dir)
+    places = {v for r in _rows(root / "pc4.csv") for v in (r.get("place"), r.get("gemeente")) if v}
+    return Lexicon.build(
+        noise=[(r["phrase"], r["kind"], r["action"])
+               for r in _rows(root / "recognition" / "noise.csv")],
+        rewrites=[(r["phrase"], r["expansion"], r["kind"])
+                  for r in _rows(root / "recognition" / "jargon.csv")],
+        places=sorted(places),
+    )
+
+
+def load_cues(data_dir: str | Path) -> Cues:
+    """The requirement cue words of `recognition/requirement_cues.csv`."""
+    rows = _rows(Path(data_dir) / "recognition" / "requirement_cues.csv")
+    return Cues.build((r["phrase"], r["kind"], r["value"]) for r in rows)
+
+
+def load_ranker(data_dir: str | Path, kind: str) -> Ranker:
+    """The trained ranker of ``kind`` (`recognition/ranker_<kind>.json`), else the default."""
+    path = Path(data_dir) / "recognition" / f"ranker_{kind}.json"
+    return Ranker.load(path) if path.exists() else DEFAULT_RANKER
 
 
 def load_skill_links(data_dir: str | Path) -> list[tuple[str, str, str]]:
@@ -162,26 +242,42 @@ def load_pc4(data_dir: str | Path) -> dict[str, tuple[float, float]]:
 
 
 def load_reference(data_dir: str | Path) -> ReferenceData:
-    """Load occupations, ISCO groups, skills, skill-occupation links and PC4 centroids.
+    """Load occupations, ISCO groups, skills, skill-occupation links, PC4 centroids, the
+    recognition lexicon and the trained rankers.
 
     Parameters
     ----------
     data_dir : str or Path
-        A directory laid out like ``spt/data`` (CSV or gzip only).
+        A directory laid out like ``spt/data`` (CSV, JSON or gzip only).
 
     Returns
     -------
     ReferenceData
-        Parts whose file is missing are empty.
+        Parts whose file is missing are empty (rankers fall back to the default).
     """
     occupations = load_occupations(data_dir)
     skills = load_skills(data_dir)
     groups = {c.id: c.group for c in occupations if c.group}
+    maps_to = {c.id: c.maps_to for c in occupations if c.maps_to}
     return ReferenceData(
         occupations=occupations,
         isco_groups=load_isco_groups(data_dir),
         skills=skills,
         skill_kinds={c.id: c.group for c in skills},
-        knowledge=SkillKnowledge.from_links(load_skill_links(data_dir), groups=groups),
+        knowledge=SkillKnowledge.from_links(load_skill_links(data_dir), groups=groups,
+                                            maps_to=maps_to),
         pc4=load_pc4(data_dir),
+        lexicon=load_lexicon(data_dir),
+        rankers={kind: load_ranker(data_dir, kind) for kind in ("occupation", "skill")},
+        cues=load_cues(data_dir),
+    )
+
+
+def taxonomies(reference: ReferenceData) -> tuple[Taxonomy, Taxonomy]:
+    """The occupation and skill taxonomies of ``reference``, with its lexicon and rankers."""
+    return tuple(
+        Taxonomy.build(concepts, kind=kind, lexicon=reference.lexicon,
+                       ranker=reference.rankers.get(kind, DEFAULT_RANKER))
+        for kind, concepts in (("occupation", reference.occupations),
+                               ("skill", reference.skills))
     )

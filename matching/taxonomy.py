@@ -1,51 +1,75 @@
-"""Normalising free text (job titles, skills) to taxonomy concepts.
+"""Recognising free text (job titles, skills) as taxonomy concepts, with a calibrated confidence.
 
-Three stages, cheapest first: an exact lookup on normalised keys (spaced, space-free and word-order
-free, with and without vacancy noise), character n-gram TF-IDF retrieval of candidate labels, and a
-rapidfuzz rerank of those candidates. A fitted :class:`Taxonomy` holds no global state and is reused
-for every query.
+A query is normalised like every label (folding, the lexicon's noise and jargon, female forms),
+its unknown words are split into compound parts or corrected to a known word, and three cheap
+retrievals propose candidate labels: equal keys, shared words and character n-grams. Each candidate
+gets the features of :data:`matching.ranker.FEATURES`; a :class:`~matching.ranker.Ranker` scores
+them, keeps the best label per concept and turns the scores into the probability that the concept
+is right. A fitted :class:`Taxonomy` holds no global state and is reused for every query.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
+import snowballstemmer
 from rapidfuzz import fuzz, process
+from scipy import sparse
 
-from matching import textnorm
+from . import textnorm
+from .lexicon import EMPTY_LEXICON, Lexicon
+from .ranker import DEFAULT_RANKER, FEATURES, Ranker
 
-__all__ = ["Concept", "Suggestion", "Taxonomy", "DEFAULT_CUTOFF"]
+__all__ = ["DEFAULT_CUTOFF", "LABEL_KINDS", "Candidates", "Concept", "Recognition",
+           "Suggestion", "Taxonomy"]
 
-#: Confidence below which a suggestion is dropped; calibrated on the development set so that
-#: wrong first answers mostly become an empty list.
-DEFAULT_CUTOFF = 0.65
-_CANDIDATES = 30  # labels reranked per query
-_ALIGNED = 6  # of those, labels scored word by word
-_RETRIEVE_SHARE = 0.4  # candidates need this share of the best n-gram similarity
-_FUZZY_CEILING = 0.96  # a fuzzy match never outranks an exact one
-_WORD_CONFIDENCE = 0.7  # an abbreviation found as a word of a longer label: 0.7 to 0.9
-# Confidence of an exact match per tier of textnorm.Query.lookups: as written; without
-# punctuation; without noise; with endings folded; the last two in any word order.
-_EXACT_CONFIDENCE = (1.0, 0.995, 0.993, 0.99, 0.975, 0.97)
-_MIN_FUZZY_CHARS = 4  # shorter queries (abbreviations such as "PV") only match exactly
-_FUNCTION_WORDS = frozenset(
-    "aan als bij de den der en een het in la le met na of om op per".split()
-    + "te ten ter tot uit van voor".split()
-)
+#: Suggestions below this confidence are not offered at all.
+DEFAULT_CUTOFF = 0.05
+#: Where a label comes from, strongest first; the ranker weighs each kind.
+LABEL_KINDS = ("preferred", "alt", "synonym", "hidden", "english")
+_RETRIEVE = 30  # candidate labels by shared words and character n-grams, besides equal keys
+_MIN_PART = 3  # shortest modifier of a compound ("pv" is no part, "glasvezel" is)
+_MIN_HEAD = 4  # shortest head noun ("monteur", "kok" is too short to split on)
+_HEAD_COMPOUNDS = 3  # a word is a head noun when this many longer words end in it
+_CORRECT_SCORE = 85  # rapidfuzz ratio to correct an unknown word to a known one
+_UNKNOWN_WEIGHT = 0.5  # weight of a word no label uses: an employer, a place, a name
+_QUALIFIER_SHARE = 0.25  # a qualifier ("allround", "eerste", "bbl") weighs this share of its IDF
+_SHORT = 3  # words this short are abbreviations ("PV", "CE") unless they are common words
+_COMMON_SHARE = 0.005  # a short word in more labels than this share is a function word ("de")
+_FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
+_STEMMER = snowballstemmer.stemmer("dutch")
 
 
 @dataclass(frozen=True, slots=True)
 class Concept:
-    """A taxonomy entry: an ESCO occupation or a curated skill."""
+    """A taxonomy entry (an occupation or a skill) with every label it is known by.
+
+    ``maps_to`` names the concepts of another scheme that a curated concept stands for (a
+    curated occupation's closest ESCO occupations, a curated skill's ESCO skills).
+    """
 
     id: str
     label: str
     alt_labels: tuple[str, ...] = ()
     group: str = ""
+    hidden_labels: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    english_labels: tuple[str, ...] = ()
+    maps_to: tuple[str, ...] = ()
+
+    def labels(self) -> Iterator[tuple[str, str]]:
+        """(label, kind) pairs, strongest kind first."""
+        yield self.label, "preferred"
+        for kind, labels in zip(
+            LABEL_KINDS[1:],
+            (self.alt_labels, self.synonyms, self.hidden_labels, self.english_labels),
+            strict=True,
+        ):
+            for label in labels:
+                yield label, kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +80,48 @@ class Suggestion:
     label: str
     matched_label: str
     confidence: float
+    label_kind: str = "preferred"
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """What a text was recognised as: the suggestions, and the first one if it is sure enough."""
+
+    text: str
+    suggestions: tuple[Suggestion, ...]
+    threshold: float
+
+    @property
+    def accepted(self) -> Suggestion | None:
+        """The first suggestion when its confidence reaches the threshold, else None."""
+        first = self.suggestions[0] if self.suggestions else None
+        return first if first is not None and first.confidence >= self.threshold else None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The candidate concepts of one query with their features (for training and inspection)."""
+
+    concepts: tuple[str, ...]
+    labels: tuple[str, ...]
+    label_kinds: tuple[str, ...]
+    groups: tuple[str, ...]
+    features: np.ndarray  # one row per candidate, columns in FEATURES order
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A label or a query after normalisation."""
+
+    tokens: tuple[str, ...]
+    parts: frozenset[str]  # the tokens and their compound parts
+    split: tuple[tuple[str, tuple[str, ...]], ...]  # per token: its stem and its parts' stems
+    heads: frozenset[str]
+    spaced: str
+    compact: str
+    key: str  # tokens sorted: equal keys are equal texts in any word order
+    digits: frozenset[str]
+    short: frozenset[str] = frozenset()  # abbreviations among the tokens (queries only)
 
 
 class Taxonomy:
@@ -64,43 +130,65 @@ class Taxonomy:
     Instances are read-only after :meth:`build` and safe to share between threads.
     """
 
-    def __init__(self, concepts, kind, entries, exact):
+    def __init__(self, concepts, kind, lexicon, ranker, entries, heads):
         """Internal: use :meth:`build`."""
         self._concepts: list[Concept] = concepts
         self._by_id = {c.id: i for i, c in reversed(list(enumerate(concepts)))}
         self.kind: str = kind
-        # one entry per distinct label: (concept index, label as written, spaced key,
-        # space-free key, space-free key with endings unfolded, numbers in it)
+        self.lexicon: Lexicon = lexicon
+        self.ranker: Ranker = ranker
+        self._heads: frozenset[str] = heads
+        self._surface = frozenset(t for e in entries for t in e[3].tokens)
+        self._qualifiers = frozenset(map(stem, lexicon.qualifiers.get(kind, ())))
         self._entry_concept = np.asarray([e[0] for e in entries], dtype=np.int64)
         self._entry_label = [e[1] for e in entries]
-        self._entry_spaced = [e[2] for e in entries]
-        self._entry_compact = [e[3] for e in entries]
-        self._entry_plain = [e[4] for e in entries]
-        self._entry_tokens = [e[2].split() for e in entries]
-        self._entry_digits = [e[5] for e in entries]
-        self._entry_short = [_abbreviations(ts) for ts in self._entry_tokens]
-        self._words: dict[str, set[int]] = {}
-        for e, toks in enumerate(self._entry_tokens):
-            for t in toks:
-                self._words.setdefault(t, set()).add(e)
-        # word weights: length times IDF, so "medewerker" or "certificaat" explain less
-        df = Counter(t for toks in self._entry_tokens for t in set(toks))
-        self._word_idf = {t: math.log((1 + len(entries)) / (1 + n)) + 1.0 for t, n in df.items()}
-        self._max_idf = math.log(1 + len(entries)) + 1.0
-        self._entry_word_w = [[len(t) * self._word_idf[t] for t in ts] for ts in self._entry_tokens]
-        self._exact: tuple[dict[str, list[int]], ...] = exact
-        self._ngrams = textnorm.NgramIndex(self._entry_compact)
+        self._entry_kind = [e[2] for e in entries]
+        self._entry_text: list[_Text] = [e[3] for e in entries]
+        self._groups = [_group(c, kind) for c in concepts]
+        # a curated concept and the ESCO concept it stands for first are the same answer
+        self._answer = np.array([self._by_id.get(c.maps_to[0], i) if c.maps_to else i
+                                 for i, c in enumerate(concepts)], dtype=np.int64)
+        self._concept_labels_log = np.log1p(np.bincount(self._entry_concept,
+                                                        minlength=len(concepts)))
+        self._reviewed = np.array([bool(c.synonyms) for c in concepts], dtype=float)
+        self._exact: dict[str, list[int]] = {}
+        for e, text in enumerate(self._entry_text):
+            for key in {text.key, text.compact}:
+                self._exact.setdefault(key, []).append(e)
+        self._build_word_index()
+        self._ngrams = textnorm.NgramIndex([t.compact for t in self._entry_text])
+        self._vocab_list = sorted(self._surface)
+        self._vocab_ngrams = textnorm.NgramIndex(self._vocab_list)
+        # per label, its words (split in parts) with their weights: fixed once built
+        self._entry_units = [
+            tuple((unit, self._unit_weight(unit)) for unit in text.split)
+            for text in self._entry_text
+        ]
+        self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
+        self._analyse_query = lru_cache(maxsize=20_000)(self._analyse_query_uncached)
 
     @classmethod
-    def build(cls, concepts: Iterable[Concept], *, kind: str = "occupation") -> Taxonomy:
-        """Fit the lookup keys and the n-gram index of ``concepts``.
+    def build(
+        cls,
+        concepts: Iterable[Concept],
+        *,
+        kind: str = "occupation",
+        lexicon: Lexicon = EMPTY_LEXICON,
+        ranker: Ranker = DEFAULT_RANKER,
+    ) -> Taxonomy:
+        """Fit the normalised labels, word and n-gram indexes of ``concepts``.
 
         Parameters
         ----------
         concepts : iterable of Concept
-            The taxonomy; the first concept with a given id wins, input order breaks ties later.
+            The taxonomy; the first concept with a given id wins, input order breaks ties.
         kind : {"occupation", "skill"}
             Occupations fold female job-title forms (``monteuse`` -> ``monteur``); skills do not.
+            The lexicon's noise and jargon of this kind apply.
+        lexicon : Lexicon
+            Noise, jargon and place names; place names that are words of a label are kept.
+        ranker : Ranker
+            Weights and calibration; a trained one comes from `spt/data/recognition/`.
 
         Returns
         -------
@@ -110,197 +198,381 @@ class Taxonomy:
             raise ValueError(f"kind must be 'occupation' or 'skill', not {kind!r}")
         seen: set[str] = set()
         kept = [c for c in concepts if not (c.id in seen or seen.add(c.id))]
-        entries: list[tuple[int, str, str, str, str, frozenset[str]]] = []
-        exact: tuple[dict[str, list[int]], ...] = tuple({} for _ in _EXACT_CONFIDENCE)
+        raw = []
         for ci, concept in enumerate(kept):
-            done: set[str] = set()
-            for label in (concept.label, *concept.alt_labels):
-                forms = textnorm.query_keys(label, kind=kind)
-                if forms is None or forms.lookups[0][0] in done:
-                    continue
-                done.add(forms.lookups[0][0])
-                e = len(entries)
-                entries.append(
-                    (ci, label.strip(), forms.spaced, forms.compact, forms.plain, forms.digits)
-                )
-                for tier, keys in zip(exact, forms.lookups, strict=True):
-                    for key in keys:
-                        tier.setdefault(key, []).append(e)
-        return cls(kept, kind, entries, exact)
+            done: set[tuple[str, ...]] = set()
+            for label, label_kind in concept.labels():
+                tokens = tuple(textnorm.tokenize(label))
+                if tokens and tokens not in done:
+                    done.add(tokens)
+                    raw.append((ci, label.strip(), label_kind, tokens))
+        vocabulary = {t for *_, tokens in raw for t in tokens}
+        lexicon = lexicon.without_words(vocabulary)
+        normalised = [_normalise(tokens, kind, lexicon) for *_, tokens in raw]
+        words = {t for tokens in normalised for t in tokens}
+        heads = _head_nouns(words)
+        entries = [
+            (ci, label, label_kind, _text(tokens, heads, words))
+            for (ci, label, label_kind, _), tokens in zip(raw, normalised, strict=True)
+        ]
+        return cls(kept, kind, lexicon, ranker, entries, heads)
 
     def __len__(self) -> int:
         return len(self._concepts)
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self._concepts)
 
     def get(self, concept_id: str) -> Concept | None:
         """Return the concept with ``concept_id``, or None."""
         i = self._by_id.get(concept_id)
         return None if i is None else self._concepts[i]
 
-    def suggest(
-        self, text: str, *, limit: int = 5, cutoff: float | None = None
-    ) -> list[Suggestion]:
-        """Propose the concepts that ``text`` most likely means.
+    def stands_for(self, concept_id: str) -> frozenset[str]:
+        """The concept's id and the ids it maps to (a curated concept's ESCO concepts)."""
+        concept = self.get(concept_id)
+        return frozenset((concept_id, *(concept.maps_to if concept else ())))
+
+    def recognise(self, text: str, *, limit: int = 5, cutoff: float | None = None) -> Recognition:
+        """Recognise ``text``: ranked suggestions and whether the first is sure enough.
 
         Parameters
         ----------
         text : str
-            Free text such as "Allround elektromonteur (m/v) 32-40 uur" or "VCA basis".
+            Free text such as "Allround Monteur W (m/v) regio Utrecht" or "VCA-VOL diploma".
         limit : int
             Maximum number of suggestions.
         cutoff : float, optional
-            Minimum confidence; defaults to :data:`DEFAULT_CUTOFF`.
+            Minimum confidence of a suggestion; defaults to :data:`DEFAULT_CUTOFF`.
+
+        Returns
+        -------
+        Recognition
+            Suggestions by confidence descending (the calibrated probability, in [0, 1], that the
+            concept is right), ties in concept input order; ``accepted`` is the first suggestion
+            when its confidence reaches the ranker's threshold.
+        """
+        found = self.suggest(text, limit=limit, cutoff=cutoff)
+        return Recognition(text, tuple(found), self.ranker.threshold)
+
+    def suggest(
+        self, text: str, *, limit: int = 5, cutoff: float | None = None
+    ) -> list[Suggestion]:
+        """Propose the concepts that ``text`` most likely means (see :meth:`recognise`).
 
         Returns
         -------
         list of Suggestion
-            At most ``limit`` concepts, confidence in [0, 1] descending, ties in concept input
-            order; empty when nothing reaches ``cutoff``. A label equal to the query after
-            normalisation scores 0.97-1.0 and then only the concepts carrying such a label are
-            returned; fuzzy matches score at most 0.96; a query under four letters (an
-            abbreviation) never fuzzy-matches, it only finds labels that contain it as a word.
+            At most ``limit`` concepts with confidence >= ``cutoff``, highest first, ties in
+            concept input order; empty when nothing is plausible.
         """
-        query = self._query(text)
-        if query is None:
+        cut = DEFAULT_CUTOFF if cutoff is None else cutoff
+        scored = self._score(text)
+        if scored is None:
             return []
-        found = self._lookup(query)
-        if not found and len(query.compact) >= _MIN_FUZZY_CHARS:
-            found = self._fuzzy(query, self._ngrams.scores(query.compact))
-        return self._ranked(found, limit, DEFAULT_CUTOFF if cutoff is None else cutoff)
+        concepts, entries, probabilities = scored
+        out = []
+        for ci, e, p in zip(concepts[: max(limit, 0)], entries, probabilities, strict=False):
+            if p < cut:
+                break
+            c = self._concepts[ci]
+            out.append(Suggestion(c.id, c.label, self._entry_label[e], round(float(p), 6),
+                                  self._entry_kind[e]))
+        return out
 
     def best(self, text: str, *, cutoff: float | None = None) -> Suggestion | None:
-        """Return the single most likely concept for ``text``, or None below ``cutoff``."""
-        found = self.suggest(text, limit=1, cutoff=cutoff)
+        """The most likely concept when its confidence reaches ``cutoff`` (the threshold)."""
+        found = self.suggest(text, limit=1, cutoff=self.ranker.threshold if cutoff is None
+                             else cutoff)
         return found[0] if found else None
 
     def suggest_many(
         self, texts: Sequence[str], *, limit: int = 5, cutoff: float | None = None
     ) -> list[list[Suggestion]]:
-        """Run :meth:`suggest` on each of ``texts``, retrieving with sparse products per batch.
+        """Run :meth:`suggest` on each of ``texts``; one list per text, in input order."""
+        return [self.suggest(t, limit=limit, cutoff=cutoff) for t in texts]
 
-        Parameters
-        ----------
-        texts : sequence of str
-            Free-text queries.
-        limit, cutoff
-            As for :meth:`suggest`.
-
-        Returns
-        -------
-        list of list of Suggestion
-            One list per text, in input order, each as :meth:`suggest` returns it.
-        """
-        cut = DEFAULT_CUTOFF if cutoff is None else cutoff
-        queries = [self._query(t) for t in texts]
-        found = [self._lookup(q) if q else {} for q in queries]
-        fuzzy = [
-            i
-            for i, q in enumerate(queries)
-            if q and not found[i] and len(q.compact) >= _MIN_FUZZY_CHARS
-        ]
-        batch = self._ngrams.scores_many([queries[i].compact for i in fuzzy])
-        for i, (scores, ids) in zip(fuzzy, batch, strict=True):
-            found[i] = self._fuzzy(queries[i], scores, ids)
-        return [self._ranked(f, limit, cut) for f in found]
+    def candidates(self, text: str) -> Candidates:
+        """Every candidate label of ``text`` with its features, before ranking (for training)."""
+        rows, feats = self._candidate_rows(text)
+        cis = self._entry_concept[rows]
+        return Candidates(
+            concepts=tuple(self._concepts[i].id for i in cis),
+            labels=tuple(self._entry_label[e] for e in rows),
+            label_kinds=tuple(self._entry_kind[e] for e in rows),
+            groups=tuple(self._groups[i] for i in cis),
+            features=feats,
+        )
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _query(self, text: str) -> textnorm.Query | None:
-        return textnorm.query_keys(text, kind=self.kind)
+    def _build_word_index(self) -> None:
+        """Word postings: which labels hold a word or a compound part, weighted by IDF."""
+        vocab: dict[str, int] = {}
+        rows, cols = [], []
+        for e, text in enumerate(self._entry_text):
+            for part in text.parts:
+                rows.append(e)
+                cols.append(vocab.setdefault(part, len(vocab)))
+        n = len(self._entry_text)
+        df = np.bincount(cols, minlength=len(vocab))
+        idf = np.log((1 + n) / (1 + df)) + 1.0
+        self._word_id = vocab
+        # the IDF of a word in _COMMON_SHARE of the labels: rarer short words are abbreviations
+        self._max_idf_common = float(np.log((1 + n) / (1 + _COMMON_SHARE * n)) + 1.0)
+        self._vocab_word = list(vocab)
+        self._idf = {w: float(idf[i]) for w, i in vocab.items()}
+        matrix = sparse.csr_matrix((idf[cols], (rows, cols)), shape=(n, len(vocab)))
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        by_word = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix).T.tocsr()
+        self._post_idx = np.split(by_word.indices, by_word.indptr[1:-1])
+        self._post_w = np.split(by_word.data, by_word.indptr[1:-1])
 
-    def _lookup(self, query: textnorm.Query) -> dict[int, tuple[float, int]]:
-        """Concepts with a label equal to the query under some normalisation.
+    def _correct_uncached(self, token: str) -> str | None:
+        """The known word an unknown one is a typo of, or None."""
+        if len(token) < 5 or token.isdigit():
+            return None
+        near = _top(self._vocab_ngrams.scores(token), 8)
+        if not len(near):
+            return None
+        words = [self._vocab_list[i] for i in near]
+        hit = process.extractOne(token, words, scorer=fuzz.ratio, score_cutoff=_CORRECT_SCORE)
+        return hit[0] if hit else None
 
-        A query too short to fuzzy-match (an abbreviation such as "PV") also finds the labels
-        that contain it as a whole word, the shorter label first.
-        """
-        found: dict[int, tuple[float, int]] = {}
-        for conf, keys, exact in zip(_EXACT_CONFIDENCE, query.lookups, self._exact, strict=True):
-            for key in keys:
-                for e in exact.get(key, ()):
-                    found.setdefault(int(self._entry_concept[e]), (conf, e))
-        if found or not 2 <= len(query.compact) < _MIN_FUZZY_CHARS:
-            return found
-        hits = set.intersection(*(self._words.get(t, set()) for t in query.tokens))
-        for e in sorted(hits):
-            conf = _WORD_CONFIDENCE + 0.2 * len(query.compact) / len(self._entry_compact[e])
-            ci = int(self._entry_concept[e])
-            if conf > found.get(ci, (-1.0, 0))[0]:
-                found[ci] = (conf, e)
-        return found
+    def _analyse_query_uncached(self, text: str) -> tuple[_Text, ...]:
+        """The normalised query, and the same without its tail when it has one."""
+        tokens = tuple(textnorm.tokenize(text))
+        views = [tokens]
+        cut = self.lexicon.tail_start(tokens, self.kind)
+        if cut:
+            views.append(tokens[:cut])
+        return tuple(q for q in map(self._normalised_query, views) if q is not None)
 
-    def _ranked(
-        self, found: dict[int, tuple[float, int]], limit: int, cutoff: float
-    ) -> list[Suggestion]:
-        ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        out = []
-        for ci, (conf, e) in ranked[: max(limit, 0)]:
-            if conf < cutoff:
-                break
-            c = self._concepts[ci]
-            out.append(Suggestion(c.id, c.label, self._entry_label[e], round(float(conf), 6)))
+    def _normalised_query(self, raw: tuple[str, ...]) -> _Text | None:
+        tokens = _normalise(raw, self.kind, self.lexicon)
+        if not tokens:
+            return None
+        fixed = []
+        for t in tokens:
+            if t in self._surface or _split(t, self._heads, self._surface):
+                fixed.append(t)
+            else:
+                fixed.append(self._correct(t) or t)
+        text = _text(tuple(fixed), self._heads, self._surface)
+        rare = self._max_idf_common
+        short = frozenset(t for t in fixed if len(t) <= _SHORT and t.isalpha()
+                          and self._idf.get(stem(t), rare + 1) > rare)
+        return replace(text, short=short) if short else text
+
+    def _weight(self, word: str) -> float:
+        weight = self._idf.get(word, _UNKNOWN_WEIGHT)
+        return weight * _QUALIFIER_SHARE if word in self._qualifiers else weight
+
+    def _unit_weight(self, unit: tuple[str, tuple[str, ...]]) -> float:
+        whole, atoms = unit
+        return self._weight(whole) if whole in self._idf else max(map(self._weight, atoms))
+
+    def _retrieve(self, query: _Text, ngram_scores: np.ndarray) -> np.ndarray:
+        """Candidate labels: equal keys, then the best by shared words plus n-gram cosine."""
+        exact = self._exact.get(query.key, []) + self._exact.get(query.compact, [])
+        ids = [self._word_id[p] for p in query.parts if p in self._word_id]
+        scores = ngram_scores
+        if ids:
+            weights = np.array([self._idf[self._vocab_word[i]] for i in ids])
+            rows = np.concatenate([self._post_idx[i] for i in ids])
+            posted = np.concatenate([self._post_w[i] * w for i, w in zip(ids, weights,
+                                                                         strict=True)])
+            words = np.bincount(rows, posted, minlength=len(self._entry_text))
+            scores = ngram_scores + words / np.sqrt(weights @ weights)
+        return np.unique(np.concatenate([np.asarray(exact, dtype=np.int64),
+                                         _top(scores, _RETRIEVE)]))
+
+    def _features(self, query: _Text, rows: np.ndarray, ngram_scores: np.ndarray) -> np.ndarray:
+        """The FEATURES of each candidate label (rows of entries) against the query."""
+        texts = [self._entry_text[e] for e in rows]
+        out = np.zeros((len(rows), len(FEATURES)))
+        col = _FEATURE_INDEX
+        q_units = [(unit, self._unit_weight(unit)) for unit in query.split]
+        q_total = sum(w for _, w in q_units) or 1.0
+        q_parts, q_heads, q_key, q_compact = query.parts, query.heads, query.key, query.compact
+        for r, (e, text) in enumerate(zip(rows.tolist(), texts, strict=True)):
+            t_parts = text.parts
+            cover_q = sum(w * _covered(parts, t_parts) for parts, w in q_units) / q_total
+            l_units = self._entry_units[e]
+            l_hits = [_covered(parts, q_parts) for parts, _ in l_units]
+            l_total = sum(w for _, w in l_units) or 1.0
+            cover_l = sum(w * h for (_, w), h in zip(l_units, l_hits, strict=True)) / l_total
+            row = out[r]
+            row[col["exact"]] = text.key == q_key or text.compact == q_compact
+            row[col["cover_query"]] = cover_q
+            row[col["cover_label"]] = cover_l
+            row[col["cover_min"]] = min(cover_q, cover_l)
+            row[col["head"]] = not text.heads.isdisjoint(q_heads)
+            row[col["unmatched_label_words"]] = min(1.0, l_hits.count(0.0) / 3)
+            row[col["numbers_differ"]] = bool(text.digits) and text.digits != query.digits
+            row[col["short_word_missing"]] = bool(query.short) and not query.short <= t_parts
+            # an ESCO label that is one head noun alone ("monteur" for a film editor); a
+            # reviewed synonym such as "monteur" -> installatiemonteur is a decision, not noise
+            row[col["generic_label"]] = (len(text.tokens) == 1 and text.tokens[0] in self._heads
+                                         and self._entry_kind[e] not in ("preferred", "synonym"))
+        out[:, col["ratio"]] = process.cdist([query.compact], [t.compact for t in texts],
+                                             scorer=fuzz.ratio)[0] / 100
+        out[:, col["token_set"]] = process.cdist([query.spaced], [t.spaced for t in texts],
+                                                 scorer=fuzz.token_set_ratio)[0] / 100
+        out[:, col["ngram"]] = ngram_scores[rows]
+        kinds = [self._entry_kind[e] for e in rows]
+        for name in ("alt", "synonym", "hidden", "english"):
+            out[:, col["kind_" + name]] = [k == name for k in kinds]
+        cis = self._entry_concept[rows]
+        out[:, col["labels_log"]] = self._concept_labels_log[cis]
+        out[:, col["reviewed"]] = self._reviewed[cis]
         return out
 
-    def _fuzzy(
-        self, query: textnorm.Query, scores: np.ndarray, ids: np.ndarray | None = None
-    ) -> dict[int, tuple[float, int]]:
-        """Rerank the labels nearest in n-grams with rapidfuzz; best label per concept."""
-        if not len(scores):
-            return {}
-        top = np.flatnonzero(scores >= _RETRIEVE_SHARE * scores.max())
-        near = np.round(scores[top], 9)  # single and batch sums may differ in the last bits
-        if len(top) > _CANDIDATES:  # keep ties with the last candidate: order-independent
-            kth = np.partition(near, len(near) - _CANDIDATES)[len(near) - _CANDIDATES]
-            top, near = top[near >= kth], near[near >= kth]
-        top = top[near > 0]
-        top = (top if ids is None else ids[top]).tolist()
-        if not top:
-            return {}
-        whole = process.cdist(
-            [query.compact], [self._entry_compact[e] for e in top], scorer=fuzz.ratio
-        )[0]
-        order = process.cdist(
-            [query.spaced], [self._entry_spaced[e] for e in top], scorer=fuzz.token_sort_ratio
-        )[0]
-        plain = process.cdist(
-            [query.plain], [self._entry_plain[e] for e in top], scorer=fuzz.ratio
-        )[0]
-        cheap = np.maximum(np.maximum(whole, order), plain).tolist()
-        cheap = sorted(zip(cheap, top, strict=True), reverse=True)
-        idf = self._word_idf
-        weights = [len(t) * idf.get(t, self._max_idf) for t in query.tokens]
-        short = _abbreviations(query.tokens)
-        best: dict[int, tuple[float, int]] = {}
-        for rank, (score, e) in enumerate(cheap):
-            conf = score / 100.0
-            if rank < _ALIGNED:
-                conf = max(conf, self._aligned(query, e, weights))
-            if self._entry_digits[e] and self._entry_digits[e] != query.digits:
-                conf *= 0.5  # "NEN 3140" must not become "NEN 1010"
-            if short and (
-                (self._entry_short[e] and not short & self._entry_short[e])
-                or any(t in self._words and t not in self._entry_compact[e] for t in short)
-            ):
-                conf *= 0.8  # an abbreviation is right or wrong: "cv monteur" is no "PV-monteur"
-            conf = min(1.0, max(0.0, conf)) * _FUZZY_CEILING
-            ci = int(self._entry_concept[e])
-            if conf > best.get(ci, (-1.0, 0))[0]:
-                best[ci] = (conf, e)
-        return best
+    def _candidate_rows(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate labels (entry rows) and their features, for every view of the text.
 
-    def _aligned(self, query: textnorm.Query, e: int, weights: list[float]) -> float:
-        """Word-by-word match: how much of the label, and of the query, the other explains."""
-        lab, lab_w = self._entry_tokens[e], self._entry_word_w[e]
-        sims = process.cdist(lab, query.tokens, scorer=fuzz.ratio, score_cutoff=75).tolist()
-        cover_lab = sum(w * max(row) for w, row in zip(lab_w, sims, strict=True))
-        cols = zip(*sims, strict=True)
-        cover_q = sum(w * max(col) for w, col in zip(weights, cols, strict=True))
-        return (0.6 * cover_lab / sum(lab_w) + 0.4 * cover_q / sum(weights)) / 100
+        A title with a tail ("Chauffeur bij Becker International", "tekenaar @ Verkaart") is
+        also read without it; a label's best view counts.
+        """
+        rows, feats = [], []
+        for query in self._analyse_query(text):
+            ngram_scores = self._ngrams.scores(query.compact)
+            found = self._retrieve(query, ngram_scores)
+            if len(found):
+                rows.append(found)
+                feats.append(self._features(query, found, ngram_scores))
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)))
+        return np.concatenate(rows), np.vstack(feats)
+
+    def _score(self, text: str):
+        """Concepts by probability, each with its best label; None when nothing is found."""
+        rows, features = self._candidate_rows(text)
+        if not len(rows):
+            return None
+        cis = self._entry_concept[rows]
+        scores = self.ranker.scores(features, [self._groups[i] for i in cis])
+        # best label per concept: sort by concept, then score descending, keep the first
+        order = np.lexsort((-scores, cis))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = cis[order][1:] != cis[order][:-1]
+        keep = order[first]
+        concepts, best_rows, best = self._one_per_answer(cis[keep], rows[keep], scores[keep])
+        ranked = np.lexsort((concepts, -best))
+        probabilities = self.ranker.probabilities(best[ranked])
+        return concepts[ranked].tolist(), best_rows[ranked].tolist(), probabilities.tolist()
+
+    def _one_per_answer(self, concepts, rows, scores):
+        """A curated concept and the ESCO concept it stands for first are one answer: keep the
+        higher-scoring one, with the two scores joined (log-sum-exp), so they never split the
+        probability between them."""
+        answers = self._answer[concepts]
+        if len(np.unique(answers)) == len(answers):
+            return concepts, rows, scores
+        order = np.lexsort((-scores, answers))
+        starts = np.flatnonzero(np.r_[True, answers[order][1:] != answers[order][:-1]])
+        joined = np.logaddexp.reduceat(scores[order], starts)
+        keep = order[starts]
+        return concepts[keep], rows[keep], joined
+
+    def answer_of(self, concept_id: str) -> str:
+        """The id that stands for the same answer: a curated concept's first ESCO concept."""
+        i = self._by_id.get(concept_id)
+        return concept_id if i is None else self._concepts[self._answer[i]].id
 
 
-def _abbreviations(tokens: list[str]) -> frozenset[str]:
-    """Words under four letters that are not Dutch function words: "pv", "cv", "cnc"."""
-    return frozenset(
-        t
-        for t in tokens
-        if 2 <= len(t) < _MIN_FUZZY_CHARS and t.isalpha() and t not in _FUNCTION_WORDS
+def _group(concept: Concept, kind: str) -> str:
+    """The prior a ranker may weigh: ISCO major group of an occupation, the kind of a skill."""
+    if kind == "occupation":
+        return f"isco:{concept.group[:1]}" if concept.group else "isco:"
+    return f"kind:{concept.group}"
+
+
+def _normalise(tokens: tuple[str, ...], kind: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """Lexicon noise and jargon, then (occupations) female endings folded."""
+    cleaned = lexicon.apply(tokens, kind)
+    if kind == "occupation":
+        cleaned = [textnorm.fold_gender(t) for t in cleaned]
+    return tuple(cleaned)
+
+
+def _head_nouns(words: set[str]) -> frozenset[str]:
+    """Words that end several longer words: the heads of Dutch compounds ("monteur")."""
+    counts: dict[str, int] = {}
+    for w in words:
+        for i in range(_MIN_PART, len(w) - _MIN_HEAD + 1):
+            tail = w[i:]
+            if tail in words:
+                counts[tail] = counts.get(tail, 0) + 1
+    return frozenset(w for w, n in counts.items() if n >= _HEAD_COMPOUNDS and len(w) >= _MIN_HEAD)
+
+
+def _split(token: str, heads: frozenset[str], words) -> tuple[str, ...] | None:
+    """A compound as (modifier, head) with the longest known head, or None.
+
+    A linking "s" or "e" is dropped from the modifier when the shorter form is a known word:
+    "veiligheidskundige" -> ("veiligheid", "kundige").
+    """
+    for i in range(_MIN_PART, len(token) - _MIN_HEAD + 1):
+        head = token[i:]
+        if head in heads:
+            modifier = token[:i]
+            if modifier[-1] in "se" and modifier[:-1] in words:
+                modifier = modifier[:-1]
+            return (modifier, head)
+    return None
+
+
+def _atoms(token: str, heads: frozenset[str], words, depth: int = 0) -> tuple[str, ...]:
+    """A word split into its smallest known parts: "kledingwinkelmanager" -> kleding, winkel,
+    manager (at most three levels deep)."""
+    split = _split(token, heads, words) if depth < 3 else None
+    if split is None:
+        return (token,)
+    modifier, head = split
+    return (*_atoms(modifier, heads, words, depth + 1), *_atoms(head, heads, words, depth + 1))
+
+
+def _text(tokens: tuple[str, ...], heads: frozenset[str], words) -> _Text:
+    """Normalised tokens with their compound parts; ``parts`` and ``split`` hold stems, so
+    "storingen verhelpen" and "storing verhelp" cover each other."""
+    atoms = tuple(_atoms(t, heads, words) for t in tokens)
+    split = tuple((stem(t), tuple(map(stem, a))) for t, a in zip(tokens, atoms, strict=True))
+    parts = frozenset(whole for whole, _ in split) | frozenset(p for _, a in split for p in a)
+    head_words = frozenset(a[-1] for a in atoms if a[-1] in heads)
+    return _Text(
+        tokens=tokens,
+        parts=parts,
+        split=split,
+        heads=head_words,
+        spaced=" ".join(tokens),
+        compact="".join(tokens),
+        key=" ".join(sorted(tokens)),
+        digits=textnorm.digits(tokens),
     )
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Dutch Snowball stem of a word ("storingen" -> "stor", "laadpalen" -> "laadpaal")."""
+    return _STEMMER.stemWord(word) if len(word) > _SHORT else word
+
+
+def _covered(unit: tuple[str, tuple[str, ...]], other: frozenset[str]) -> float:
+    """How much of a word (its stem, else its parts by length) the other text holds."""
+    whole, atoms = unit
+    if whole in other:
+        return 1.0
+    if len(atoms) == 1:
+        return 0.0
+    return sum(len(a) for a in atoms if a in other) / sum(len(a) for a in atoms)
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indexes of the k highest positive scores (ties kept in index order)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        kth = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
+        positive = positive[scores[positive] >= kth]
+    return positive

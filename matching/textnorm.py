@@ -1,8 +1,9 @@
-"""Text normalisation for Dutch job titles and skills: accents, vacancy noise, gender forms,
+"""Text normalisation for Dutch job titles and skills: accents, number formats, gender forms,
 and the character n-gram index that retrieves labels close to a normalised query.
 
 Everything here is a pure function on strings, applied in the same way to taxonomy labels and to
-queries, so a folding that merges two spellings merges them on both sides.
+queries, so a folding that merges two spellings merges them on both sides. Words that carry no
+meaning (vacancy noise, jargon) are data: see :mod:`matching.lexicon`.
 """
 
 from __future__ import annotations
@@ -10,85 +11,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 
-__all__ = [
-    "Forms",
-    "NgramIndex",
-    "Query",
-    "analyse",
-    "fold",
-    "fold_gender",
-    "ngrams",
-    "query_keys",
-    "strip_noise",
-    "tokens",
-]
+__all__ = ["NgramIndex", "digits", "fold", "fold_gender", "ngrams", "tokenize"]
 
 _PUNCT_TO_DROP = str.maketrans({"'": "", "\u2019": "", "`": "", "\u00ad": "", ".": ""})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-# Vacancy noise: seniority, contract, hours, place and gender markers that say nothing about the
-# occupation. Whole tokens only, so "leerlingbegeleider" or "regiomanager" stay intact.
-_CITIES = (
-    "amsterdam|rotterdam|den haag|utrecht|eindhoven|groningen|tilburg|almere|breda|nijmegen|"
-    "apeldoorn|haarlem|arnhem|enschede|amersfoort|zaandam|zaanstad|den bosch|s hertogenbosch|"
-    "zwolle|leiden|maastricht|dordrecht|zoetermeer|deventer|delft|alkmaar|heerlen|venlo|"
-    "leeuwarden|hilversum|helmond|emmen|gouda|hoorn|lelystad|schiedam|vlaardingen|roosendaal|"
-    "amstelveen|purmerend|oss|ede|assen|middelburg|den helder|schiphol|rijnmond|randstad|"
-    "twente|limburg|brabant|gelderland|friesland|drenthe|zeeland|overijssel|flevoland|"
-    "noord holland|zuid holland|noord brabant|noord nederland|oost nederland|zuid nederland|"
-    "west nederland|midden nederland"
+# Number formats that never name an occupation or a skill: hours, salaries, dates, phone numbers.
+# They are formats rather than words, so they live here and not in the lexicon's word lists.
+_NUMBER_NOISE = re.compile(
+    r"\d+\s*(?:-|tot|a|/)?\s*\d*\s*(?:uur|uren|u|hrs|hours)\b(?:\s*(?:per|p|/)\s*(?:week|wk|w)\b)?"
+    r"|(?:eur|euro|€)\s*\d[\d.,]*(?:\s*(?:-|tot)\s*(?:eur|euro|€)?\s*\d[\d.,]*)?"
+    r"|\b\d{1,3}(?:[.,]\d{3})+(?:,\d+|,-)?\b"
+    r"|\b\d{4,}\s*(?:-|tot)\s*\d{4,}\b"
 )
-_NOISE_PATTERNS = (
-    r"m v x|m v|v m|m f|m w|m v d|h f|m x",  # gender markers once "/" and "()" are spaces
-    r"\d+\s*(?:tot|a|-|en)?\s*\d*\s*(?:uur|u|uren|hrs|hours)(?:\s+(?:per|p)\s*(?:week|w|wk))?",
-    r"(?:per|p)\s*(?:week|wk)",
-    r"full\s?time|part\s?time|fulltimer|parttimer|voltijd|deeltijd",
-    r"(?:in\s+de\s+)?(?:regio|omgeving|omg|rondom|nabij)\s+[a-z]+(?:\s+(?:en\s+)?omstreken)?",
-    r"(?:te|in)\s+(?:" + _CITIES + r")(?:\s+eo)?",
-    r"(?:" + _CITIES + r")(?:\s+eo|\s+en\s+omstreken)?",
-    r"en\s+omstreken|eo",
-    r"junior|senior|medior|jr|sr|leerling|leer(?:ling)?\s+werk|allround|all\s+round",
-    r"ervaren|ervaring|met\s+ervaring|zonder\s+ervaring|startende?|starters?|beginnende?",
-    r"zelfstandig(?:\s+werkend)?|vakbekwaam|vakbekwame|gediplomeerd|gediplomeerde|enthousiaste?",
-    r"vacature|vacatures|gezocht|gevraagd|nodig|wanted|hiring|urgent|spoed|nieuw|top",
-    r"per\s+direct|direct\s+beschikbaar|zsm|asap|met\s+spoed|op\s+korte\s+termijn",
-    r"bbl|bol|bbl\s*traject|bol\s*traject|bbl\s*opleiding|leer\s*werktraject|werkleertraject|"
-    r"stage|stagiair|stagiaire|trainee|traineeship|werkstudent|bijbaan|vakantiewerk",
-    r"in\s+loondienst|loondienst|vast\s+contract|vaste\s+baan|vast|tijdelijk|interim|flex|"
-    r"zzp|zzper|freelance|freelancer|uitzendbasis|op\s+uitzendbasis|via\s+uitzendbureau|"
-    r"detachering|gedetacheerd|payroll",
-    r"mbo(?:\s*[1-4])?|hbo|wo|niveau\s*[1-4]|n[1-4]|mbo\s+niveau\s*[1-4]",
-    r"\d{3,}(?:\s*(?:-|tot)\s*\d{3,})?(?:\s*(?:euro|eur|bruto|netto|per\s+maand|pm|p\s*m))*",
-    r"salaris|bruto|netto|uitzendkracht|uitzendkrachten|vakkracht|werken\s+bij\s+ons",
-    r"(?:met\s+|in\s+bezit\s+van\s+)?(?:rijbewijs|rijbewijzen)(?:\s+[a-e]{1,2}e?)?",
-    r"met\s+doorgroeimogelijkheden|doorgroeimogelijkheden|met\s+opleiding|incl\s+opleiding|"
-    r"opleiding\s+wordt\s+betaald|goed\s+salaris|hoog\s+salaris|cao|fte|\d+\s*fte",
-    r"dag(?:dienst)?|nachtdienst|ploegendienst|2\s*ploegen|3\s*ploegen|"
-    r"avond(?:dienst)?|weekend(?:dienst)?",
-)
-# How skills are padded in profiles and vacancies: "ervaring met", "kennis van", "is een pre".
-_SKILL_NOISE_PATTERNS = (
-    r"(?:veel\s+|enige\s+|aantoonbare\s+)?ervaring\s+(?:met|in|op\s+het\s+gebied\s+van)",
-    r"(?:goede\s+|enige\s+)?(?:basis)?kennis\s+(?:van|over)|basiskennis",
-    r"(?:in\s+)?(?:het\s+)?bezit\s+van|geldige?|vereist|gewenst|(?:is\s+)?een\s+pre|pre",
-    r"ervaren|goede|uitstekende|vaardig\s+in|kunnen|kan|must|nice\s+to\s+have",
-    r"m\s+v(?:\s+x)?",
-)
-
-
-def _noise_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(patterns) + r")(?![a-z0-9])")
-
-
-_NOISE_RE = {"occupation": _noise_re(_NOISE_PATTERNS), "skill": _noise_re(_SKILL_NOISE_PATTERNS)}
-_SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
+_SEPARATORS = re.compile(r"@|\s[|\u2013\u2014-]\s|\|")
 
 # Female -> male (or neutral) endings, first match wins; applied per token to labels and queries.
 _GENDER_SUFFIXES = (
@@ -129,9 +69,19 @@ def fold(text: str) -> str:
     return text.lower().translate(_PUNCT_TO_DROP)
 
 
-def strip_noise(text: str, *, kind: str = "occupation") -> str:
-    """Remove vacancy noise from folded, punctuation-free ``text`` (see :func:`tokens`)."""
-    return _SPACES.sub(" ", _NOISE_RE[kind].sub(" ", text)).strip()
+def tokenize(text: str) -> list[str]:
+    """Folded words of ``text`` without number formats; "E&I" gives ``["e", "i"]``.
+
+    "@" and the separators " | ", " - ", " – " become the word "at": in a title they start the
+    employer or the place ("Developer | TELUS", "monteur @ Feenstra").
+    """
+    folded = _SEPARATORS.sub(" at ", _NUMBER_NOISE.sub(" ", fold(text)))
+    return _NON_ALNUM.sub(" ", folded).split()
+
+
+def digits(tokens: Sequence[str]) -> frozenset[str]:
+    """The numbers among ``tokens`` ("NEN 3140" -> {"3140"})."""
+    return frozenset(d for t in tokens for d in _DIGITS.findall(t))
 
 
 def fold_gender(token: str) -> str:
@@ -148,81 +98,6 @@ def fold_gender(token: str) -> str:
     if token.endswith("er") and len(token) >= 5:
         token = _DOUBLE_CONSONANT.sub(r"\1", _HALF_VOWEL.sub(lambda v: v.group()[0], token))
     return token
-
-
-class Forms(NamedTuple):
-    """The token lists of one text, from as written to fully normalised."""
-
-    literal: list[str]  # accents and punctuation gone, nothing else
-    folded: list[str]  # female job-title endings folded
-    plain: list[str]  # vacancy noise removed
-    clean: list[str]  # noise removed and endings folded
-
-
-def analyse(text: str, *, kind: str = "occupation") -> Forms:
-    """Split ``text`` into its :class:`Forms`; noise-free forms keep the noise if it is all.
-
-    Occupations fold female job-title endings; skills do not, and have their own noise words.
-    """
-    flat = _NON_ALNUM.sub(" ", fold(text))
-    literal = flat.split()
-    plain = _NOISE_RE[kind].sub(" ", flat).split() or literal
-    if kind != "occupation":
-        return Forms(literal, literal, plain, plain)
-    folded = [fold_gender(t) for t in literal]
-    return Forms(literal, folded, plain, [fold_gender(t) for t in plain])
-
-
-def tokens(text: str, *, kind: str = "occupation", noise: bool = True) -> list[str]:
-    """Split ``text`` into normalised tokens.
-
-    Parameters
-    ----------
-    text : str
-        Free text.
-    kind : {"occupation", "skill"}
-        Occupations fold female job-title endings to the male form.
-    noise : bool
-        Remove vacancy noise such as "junior", "(m/v)", "32-40 uur" or "ervaring met" (kept
-        when it is all there is).
-
-    Returns
-    -------
-    list of str
-        Lower-case ASCII tokens in their original order; hyphens, slashes and brackets split tokens.
-    """
-    forms = analyse(text, kind=kind)
-    return forms.clean if noise else forms.folded
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """The normalised keys of one label or query."""
-
-    spaced: str  # noise removed, endings folded, words joined by spaces
-    compact: str  # the same without spaces
-    plain: str  # space-free, noise removed, endings not folded
-    tokens: list[str]
-    digits: frozenset[str]
-    lookups: tuple[tuple[str, ...], ...]  # exact-match keys, six tiers from strict to loose
-
-
-def query_keys(text: str, *, kind: str = "occupation") -> Query | None:
-    """Normalised keys of a label or a query; None when no word is left."""
-    f = analyse(text, kind=kind)
-    if not f.literal:
-        return None
-    verbatim = " ".join(text.casefold().split())
-    lookups = (
-        (verbatim,),
-        (" ".join(f.literal), "".join(f.literal)),
-        (" ".join(f.plain), "".join(f.plain)),
-        (" ".join(f.clean), "".join(f.clean), " ".join(f.folded), "".join(f.folded)),
-        (" ".join(sorted(f.plain)), " ".join(sorted(f.literal))),
-        (" ".join(sorted(f.clean)), " ".join(sorted(f.folded))),
-    )
-    digits = frozenset(_DIGITS.findall(" ".join(f.clean)))
-    return Query(" ".join(f.clean), "".join(f.clean), "".join(f.plain), f.clean, digits, lookups)
 
 
 def ngrams(compact: str, *, sizes: tuple[int, ...] = (2, 3, 4)) -> list[str]:

@@ -59,16 +59,34 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def derive_occupations(src: Path) -> int:
+    """Dutch ESCO occupations; hidden labels (spellings to catch) apart from alternative ones."""
     rows = []
     for r in read_csv(src / "esco" / "occupations_nl.csv"):
         pref = r["preferredLabel"].strip()
-        alts = split_multi(r["altLabels"]) + split_multi(r.get("hiddenLabels", ""))
-        alts = [a for a in unique(alts) if a != pref]
+        alts = [a for a in unique(split_multi(r["altLabels"])) if a != pref]
+        hidden = [h for h in unique(split_multi(r.get("hiddenLabels", "")))
+                  if h != pref and h not in alts]
         rows.append([r["conceptUri"].strip(), r["iscoGroup"].strip(), r["code"].strip(), pref,
-                     "|".join(a.replace("|", "/") for a in alts)])
+                     "|".join(a.replace("|", "/") for a in alts),
+                     "|".join(h.replace("|", "/") for h in hidden)])
     rows.sort(key=lambda x: x[0])
     write_csv(OUT / "esco" / "occupations_nl.csv",
-              ["uri", "isco_group", "code", "preferred_label", "alt_labels"], rows)
+              ["uri", "isco_group", "code", "preferred_label", "alt_labels", "hidden_labels"], rows)
+    return len(rows)
+
+
+def derive_english_occupations(src: Path) -> int:
+    """ESCO v1.0 English labels of the occupations the Dutch file holds (English job titles)."""
+    dutch = {r["conceptUri"].strip() for r in read_csv(src / "esco" / "occupations_nl.csv")}
+    rows = []
+    for r in read_csv(src / "esco" / "occupations_en_v10.csv"):
+        uri = r["conceptUri"].strip()
+        if uri in dutch:
+            pref = r["preferredLabel"].strip()
+            alts = [a for a in unique(split_multi(r["altLabels"])) if a != pref]
+            rows.append([uri, pref, "|".join(a.replace("|", "/") for a in alts)])
+    rows.sort(key=lambda x: x[0])
+    write_csv(OUT / "esco" / "occupations_en.csv", ["uri", "preferred_label", "alt_labels"], rows)
     return len(rows)
 
 
@@ -181,6 +199,7 @@ def main(argv: list[str]) -> int:
         print(f"no shared data at {src}", file=sys.stderr)
         return 2
     print("occupations", derive_occupations(src))
+    print("english occupation labels", derive_english_occupations(src))
     print("isco groups", derive_isco_groups(src))
     print("occupation-skill links", derive_occupation_skills(src))
     print("pc4 (total, added from Postcodetabel, dropped)", derive_pc4(src))

@@ -15,12 +15,17 @@ def count(model) -> int:
 
 def test_all_esco_occupations_are_loaded_with_labels_and_isco_groups(app):
     with app.app_context():
-        assert count(Occupation) == 3039
+        db = get_db()
+        assert db.exec(select(func.count()).where(Occupation.source == "esco")).one() == 3039
+        curated = db.exec(select(Occupation).where(Occupation.source == "spt")).all()
+        assert curated and all(o.uri.startswith("spt:") and o.maps_to for o in curated)
         solar = get_db().exec(select(Occupation).where(
             Occupation.preferred_label == "monteur zonnepanelen")).one()
         assert solar.isco_group == "7411"
         assert solar.uri.startswith("http://data.europa.eu/esco/occupation/")
         assert sum(len(o.alt_labels) for o in get_db().exec(select(Occupation))) > 15_000
+        # ESCO's hidden labels are spellings to catch, kept apart from the names
+        assert sum(len(o.hidden_labels) for o in get_db().exec(select(Occupation))) > 1_000
 
 
 REFERENCE_TABLES = (Occupation, Skill, Module, CareerPath, CareerPathStep, ModuleSkill)

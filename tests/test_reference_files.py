@@ -96,12 +96,14 @@ def terms_of(row: dict[str, str]) -> list[str]:
 
 def test_all_esco_occupations_are_shipped_once():
     rows = occupations()
-    assert list(rows[0]) == ["uri", "isco_group", "code", "preferred_label", "alt_labels"]
+    assert list(rows[0]) == ["uri", "isco_group", "code", "preferred_label", "alt_labels",
+                             "hidden_labels"]
     assert len(rows) == 3039
     assert len(occupation_uris()) == 3039
     assert all(re.fullmatch(r"\d{4}", r["isco_group"]) for r in rows)
     assert all(r["preferred_label"] == r["preferred_label"].strip() != "" for r in rows)
     assert all("\n" not in r["alt_labels"] for r in rows)
+    assert not any(set(split(r["alt_labels"])) & set(split(r["hidden_labels"])) for r in rows)
 
 
 def test_isco_groups_have_codes_and_labels():

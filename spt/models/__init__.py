@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from .accounts import ROLES, Employer, OutboxMessage, User
 from .candidates import (
     LEVELS,
+    MAPPED_BY,
     NT2_LEVELS,
     THEMES,
     Candidate,
@@ -14,7 +15,15 @@ from .candidates import (
     ModuleEnrolment,
 )
 from .matches import AuditEvent, Consent, Match, MatchRound, StatusChange
-from .placements import INSTRUMENTS, PLACEMENT_KINDS, PLACEMENT_STATUSES, Placement, PlacementSkill
+from .placements import (
+    INSTRUMENTS,
+    PLACEMENT_KINDS,
+    PLACEMENT_STATUSES,
+    REQUIREMENT_KINDS,
+    Placement,
+    PlacementRequirement,
+    PlacementSkill,
+)
 from .reference import (
     CareerPath,
     CareerPathStep,
@@ -22,6 +31,7 @@ from .reference import (
     Module,
     ModuleSkill,
     Occupation,
+    RecognitionSynonym,
     Skill,
     SkillOccupation,
 )
@@ -41,6 +51,7 @@ __all__ = [
     "INSTRUMENTS",
     "IntakeDraft",
     "LEVELS",
+    "MAPPED_BY",
     "Match",
     "MatchRound",
     "Module",
@@ -52,7 +63,10 @@ __all__ = [
     "PLACEMENT_KINDS",
     "PLACEMENT_STATUSES",
     "Placement",
+    "PlacementRequirement",
     "PlacementSkill",
+    "REQUIREMENT_KINDS",
+    "RecognitionSynonym",
     "ROLES",
     "Skill",
     "SkillOccupation",

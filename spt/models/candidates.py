@@ -11,6 +11,9 @@ LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4", "ad", "bachelor", "master")
 NT2_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 THEMES = ("bouw", "installatie", "energie", "mobiliteit", "ict")
 OPEN_ENROLMENT = "status != 'gestopt'"
+# Who decided what a typed text means: the recogniser, the person who typed it (a "Bedoel je"
+# choice) or an advisor's correction.
+MAPPED_BY = ("matcher", "candidate", "employer", "advisor")
 
 
 class Candidate(SQLModel, table=True):
@@ -76,6 +79,8 @@ class CandidateSkill(SQLModel, table=True):
     free_text: str = Field(default="", max_length=200)
     self_level: int = 2  # 1 basis, 2 goed, 3 expert
     needs_review: bool = False
+    confidence: float | None = None  # how sure the recognition was
+    mapped_by: str = Field(default="matcher", max_length=10)  # see MAPPED_BY
 
 
 class CandidateOccupation(SQLModel, table=True):
@@ -86,6 +91,8 @@ class CandidateOccupation(SQLModel, table=True):
     occupation_id: int | None = Field(default=None, foreign_key="occupation.id")
     free_text: str = Field(default="", max_length=200)
     years: int = 0
+    confidence: float | None = None
+    mapped_by: str = Field(default="matcher", max_length=10)
 
 
 class ModuleEnrolment(SQLModel, table=True):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from ._base import created_at, moment
+from ._base import created_at, json_list, moment
 
 PLACEMENT_KINDS = ("vacature", "wep", "bbl", "stage", "proefplaatsing")
 PLACEMENT_STATUSES = ("concept", "open", "gepauzeerd", "gesloten")
@@ -19,6 +19,8 @@ class Placement(SQLModel, table=True):
     kind: str = Field(max_length=20, index=True)
     title: str = Field(max_length=200)
     occupation_id: int | None = Field(default=None, foreign_key="occupation.id")
+    occupation_confidence: float | None = None
+    occupation_mapped_by: str = Field(default="matcher", max_length=10)  # see MAPPED_BY
     description: str = ""  # "een dag uit het leven"
     level: str | None = Field(default=None, max_length=10)
     crebo: str | None = Field(default=None, max_length=5)
@@ -30,6 +32,7 @@ class Placement(SQLModel, table=True):
     seats: int = 1
     min_nt2: str | None = Field(default=None, max_length=2)
     requires_driving_licence: bool = False
+    required_licences: list[str] = json_list()  # licence categories found in the requirements
     requires_vca: bool = False
     training_offered: bool = False
     instrument: str = Field(default="geen", max_length=30)
@@ -47,3 +50,30 @@ class PlacementSkill(SQLModel, table=True):
     placement_id: int = Field(foreign_key="placement.id", primary_key=True)
     skill_id: int = Field(foreign_key="skill.id", primary_key=True, index=True)
     relation: str = Field(max_length=10)  # essential | optional
+
+
+REQUIREMENT_KINDS = ("skill", "certificate", "licence", "language", "education", "experience",
+                     "other")
+
+
+class PlacementRequirement(SQLModel, table=True):
+    """One requirement line as the employer typed it, and what it was recognised as.
+
+    Skill and certificate lines also become PlacementSkill links (what the matcher reads);
+    licences and language levels feed the placement's hard limits; education and experience
+    are shown, never counted as skills.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True)
+    position: int = 0
+    relation: str = Field(default="essential", max_length=10)  # essential | optional
+    text: str = Field(max_length=300)
+    kind: str = Field(default="other", max_length=12)  # see REQUIREMENT_KINDS
+    skill_id: int | None = Field(default=None, foreign_key="skill.id")
+    value: str = Field(default="", max_length=100)  # licence category, language, level, field
+    years: int | None = None
+    hard: bool | None = None
+    confidence: float | None = None
+    mapped_by: str = Field(default="matcher", max_length=10)
+

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ._base import json_list, moment
+from ._base import created_at, json_list, moment
 
 
 class Occupation(SQLModel, table=True):
-    """An ESCO occupation with its Dutch labels."""
+    """An ESCO occupation, or a curated SPT one (`spt:` uri) that maps to its closest ESCO ones."""
 
     id: int | None = Field(default=None, primary_key=True)
     uri: str = Field(max_length=200, unique=True, index=True)
@@ -17,6 +17,12 @@ class Occupation(SQLModel, table=True):
     code: str = Field(default="", max_length=40)
     preferred_label: str = Field(max_length=300)
     alt_labels: list[str] = json_list()
+    # spellings to catch, never a name for the occupation (ESCO's hiddenLabels)
+    hidden_labels: list[str] = json_list()
+    english_labels: list[str] = json_list()
+    source: str = Field(default="esco", max_length=10)  # esco | spt
+    level: str | None = Field(default=None, max_length=10)  # a curated occupation's entry level
+    maps_to: list[str] = json_list()  # a curated occupation's closest ESCO occupations
     retired_at: datetime | None = moment()
 
 
@@ -99,6 +105,31 @@ class CareerPathStep(SQLModel, table=True):
     title: str = Field(max_length=200)
     module_id: int | None = Field(default=None, foreign_key="module.id")
     placement_kinds: list[str] = json_list()
+
+
+class RecognitionSynonym(SQLModel, table=True):
+    """A text that names an occupation or a skill: shipped, or learned from a person's choice.
+
+    Shipped synonyms and advisors' corrections count at once; a candidate's or an employer's
+    choice waits for an admin (status ``proposed``). Every new one is listed for review.
+    """
+
+    __table_args__ = (UniqueConstraint("kind", "key", "target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)  # occupation | skill
+    text: str = Field(max_length=200)
+    key: str = Field(max_length=200, index=True)  # the text folded, to find it again
+    target: str = Field(max_length=200)  # an occupation uri or a skill slug
+    status: str = Field(default="proposed", max_length=10)  # approved | proposed | rejected
+    # shipped | advisor | candidate | employer
+    origin: str = Field(default="shipped", max_length=10)
+    source: str = Field(default="", max_length=300)
+    confirmations: int = 1
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = created_at()
+    reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = moment()
 
 
 class CatalogueVersion(SQLModel, table=True):

@@ -1,5 +1,6 @@
 """The bridge to `matching`: rows become frozen profiles, results come back joined to rows."""
 
+import functools
 import threading
 import uuid
 from dataclasses import dataclass
@@ -19,10 +20,11 @@ from spt.models import (
     Occupation,
     Placement,
     PlacementSkill,
+    RecognitionSynonym,
     Skill,
     SkillOccupation,
 )
-from spt.services import postcodes
+from spt.services import postcodes, reference
 
 OCCUPATION_CUTOFF = 0.6
 SKILL_CUTOFF = 0.7
@@ -38,6 +40,7 @@ class Catalogue:
     modules: tuple[matching.Module, ...]
     paths: tuple[matching.CareerPath, ...]
     version: str
+    cues: matching.Cues  # requirement cue words (matching.parse_requirement)
 
 
 _lock = threading.Lock()
@@ -88,18 +91,47 @@ def warm_up(app) -> None:
 def _build_catalogue(db: Session, version: str) -> Catalogue:
     occupations = list(db.exec(select(Occupation).where(col(Occupation.retired_at).is_(None))))
     skills = list(db.exec(select(Skill).where(col(Skill.retired_at).is_(None))))
-    occupation_concepts = [matching.Concept(o.uri, o.preferred_label, tuple(o.alt_labels),
-                                            o.isco_group) for o in occupations]
-    skill_concepts = [matching.Concept(s.slug, s.label, tuple(s.synonyms), s.kind) for s in skills]
+    synonyms = _approved_synonyms(db)
+    occupation_concepts = [matching.Concept(
+        o.uri, o.preferred_label, tuple(o.alt_labels), o.isco_group,
+        hidden_labels=tuple(o.hidden_labels), english_labels=tuple(o.english_labels),
+        synonyms=synonyms.get(("occupation", o.uri), ()), maps_to=tuple(o.maps_to))
+        for o in occupations]
+    skill_concepts = [matching.Concept(
+        s.slug, s.label, tuple(s.synonyms), s.kind, synonyms=synonyms.get(("skill", s.slug), ()),
+        maps_to=tuple(s.esco_uris)) for s in skills]
     links = db.exec(select(Skill.slug, Occupation.uri, SkillOccupation.relation)
                     .join(Skill, Skill.id == SkillOccupation.skill_id)
                     .join(Occupation, Occupation.id == SkillOccupation.occupation_id))
     knowledge = matching.SkillKnowledge.from_links(
-        list(links), groups={o.uri: o.isco_group for o in occupations})
+        list(links), groups={o.uri: o.isco_group for o in occupations},
+        maps_to={o.uri: tuple(o.maps_to) for o in occupations if o.maps_to})
+    lexicon, rankers, cues = _recognition_data()
     return Catalogue(
-        occupations=matching.Taxonomy.build(occupation_concepts, kind="occupation"),
-        skills=matching.Taxonomy.build(skill_concepts, kind="skill"),
-        knowledge=knowledge, modules=_modules(db), paths=_paths(db), version=version)
+        occupations=matching.Taxonomy.build(occupation_concepts, kind="occupation",
+                                            lexicon=lexicon, ranker=rankers["occupation"]),
+        skills=matching.Taxonomy.build(skill_concepts, kind="skill", lexicon=lexicon,
+                                       ranker=rankers["skill"]),
+        knowledge=knowledge, modules=_modules(db), paths=_paths(db), version=version, cues=cues)
+
+
+def _approved_synonyms(db: Session) -> dict[tuple[str, str], tuple[str, ...]]:
+    found: dict[tuple[str, str], list[str]] = {}
+    for kind, target, text in db.exec(
+            select(RecognitionSynonym.kind, RecognitionSynonym.target, RecognitionSynonym.text)
+            .where(RecognitionSynonym.status == "approved").order_by(RecognitionSynonym.id)):
+        found.setdefault((kind, target), []).append(text)
+    return {key: tuple(texts) for key, texts in found.items()}
+
+
+@functools.cache
+def _recognition_data() -> tuple[matching.Lexicon, dict[str, matching.Ranker], matching.Cues]:
+    """The shipped lexicon, trained rankers and requirement cues: files of the release, read
+    once per process."""
+    data_dir = reference.data_file("")
+    return (matching.load_lexicon(data_dir),
+            {kind: matching.load_ranker(data_dir, kind) for kind in ("occupation", "skill")},
+            matching.load_cues(data_dir))
 
 
 def _modules(db: Session) -> tuple[matching.Module, ...]:

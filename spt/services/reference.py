@@ -8,12 +8,15 @@ from importlib import resources
 import yaml
 from sqlmodel import Session, select
 
+from matching.reference import curated_id
+from matching.textnorm import tokenize
 from spt.models import (
     CareerPath,
     CareerPathStep,
     Module,
     ModuleSkill,
     Occupation,
+    RecognitionSynonym,
     Skill,
     SkillOccupation,
 )
@@ -41,28 +44,66 @@ def _rows(name: str) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+def synonym_key(text: str) -> str:
+    """How a synonym's text is found again: folded words, one space apart."""
+    return " ".join(tokenize(text))[:200]
+
+
 def _split(cell: str | None) -> list[str]:
     return [part.strip() for part in (cell or "").split("|") if part.strip()]
 
 
 def import_esco(db: Session) -> LoadSummary:
-    """Load all ESCO occupations; a second run changes nothing."""
+    """Load all ESCO occupations and the curated SPT ones; a second run changes nothing."""
     existing = {o.uri: o for o in db.exec(select(Occupation))}
     added = updated = 0
-    for row in _rows("esco/occupations_nl.csv"):
-        values = {"isco_group": row["isco_group"], "code": row["code"],
-                  "preferred_label": row["preferred_label"],
-                  "alt_labels": _split(row["alt_labels"])}
-        occupation = existing.get(row["uri"])
+    for uri, values in _occupation_rows():
+        occupation = existing.get(uri)
         if occupation is None:
-            db.add(Occupation(uri=row["uri"], **values))
+            db.add(Occupation(uri=uri, **values))
             added += 1
         elif any(getattr(occupation, key) != value for key, value in values.items()):
             for key, value in values.items():
                 setattr(occupation, key, value)
             updated += 1
+    db.flush()
+    added += _load_synonyms(db)
     db.commit()
-    return LoadSummary("beroepen (ESCO)", added, updated, len(existing) - updated)
+    return LoadSummary("beroepen (ESCO en SPT)", added, updated, len(existing) - updated)
+
+
+def _occupation_rows():
+    """(uri, column values) of every ESCO and curated occupation in the shipped files."""
+    english = {r["uri"]: [r["preferred_label"], *_split(r["alt_labels"])]
+               for r in _rows("esco/occupations_en.csv")}
+    for row in _rows("esco/occupations_nl.csv"):
+        yield row["uri"], {
+            "isco_group": row["isco_group"], "code": row["code"],
+            "preferred_label": row["preferred_label"], "alt_labels": _split(row["alt_labels"]),
+            "hidden_labels": _split(row["hidden_labels"]),
+            "english_labels": english.get(row["uri"], []), "source": "esco", "level": None,
+            "maps_to": []}
+    for row in _rows("recognition/occupations_curated.csv"):
+        yield curated_id(row["id"]), {
+            "isco_group": row["isco_code"], "code": "", "preferred_label": row["label"],
+            "alt_labels": _split(row["alt_labels"]), "hidden_labels": [], "english_labels": [],
+            "source": "spt", "level": row["level"] or None, "maps_to": _split(row["esco_uris"])}
+
+
+def _load_synonyms(db: Session) -> int:
+    """The reviewed occupation synonyms of the shipped list that are not in the database yet."""
+    known = set(db.exec(select(RecognitionSynonym.kind, RecognitionSynonym.key,
+                               RecognitionSynonym.target)))
+    added = 0
+    for row in _rows("recognition/occupation_synonyms.csv"):
+        key = ("occupation", synonym_key(row["text"]), row["target"])
+        if key not in known:
+            known.add(key)
+            db.add(RecognitionSynonym(kind="occupation", text=row["text"], key=key[1],
+                                      target=row["target"], status="approved", origin="shipped",
+                                      source=row["source"][:300]))
+            added += 1
+    return added
 
 
 def load_skills(db: Session) -> LoadSummary:

@@ -1,0 +1,123 @@
+"""Recognition on real text: the recogniser against a one-line rapidfuzz match, in one run.
+
+    python bench/bench_recognition.py [--split test] [--jobbert tests/eval/jobbert/test.csv]
+
+For each real set (tests/eval/real/*_<split>.jsonl: vacancy and CV titles, requirement lines)
+and the JobBERT English titles it prints top-1, recall@5 and the share with no answer for both,
+the share the recogniser accepts with its precision, and queries per second on one core. The
+baseline is `rapidfuzz.process.extract(query, labels, scorer=fuzz.WRatio)` over every Dutch label
+(English labels for JobBERT), the best label per concept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from rapidfuzz import fuzz, process  # noqa: E402
+
+from matching.reference import load_reference, taxonomies  # noqa: E402
+
+
+class Baseline:
+    """A one-line rapidfuzz match over labels, deduplicated to concepts."""
+
+    def __init__(self, labelled: list[tuple[str, str]]):
+        self.labels = [label for label, _ in labelled]
+        self.concepts = [concept for _, concept in labelled]
+
+    def suggest(self, text: str, limit: int = 10) -> list[str]:
+        found = process.extract(text, self.labels, scorer=fuzz.WRatio, limit=limit * 4,
+                                processor=str.lower)
+        out: list[str] = []
+        for _, _, i in found:
+            if self.concepts[i] not in out:
+                out.append(self.concepts[i])
+        return out[:limit]
+
+
+def _labels(concepts, *, english: bool) -> list[tuple[str, str]]:
+    out = []
+    for c in concepts:
+        texts = c.english_labels if english else (c.label, *c.alt_labels, *c.synonyms)
+        out += [(t, c.id) for t in texts]
+    return out
+
+
+def _measure(name, cases, ours, baseline) -> dict:
+    """Top-1, recall@5, no answer for ours and the baseline; accepted share and precision."""
+    rows = {"ours": [], "baseline": []}
+    accepted = []
+    start = time.perf_counter()
+    for text, accept in cases:
+        found = ours.recognise(text, limit=5)
+        ids = [s.concept_id for s in found.suggestions]
+        hits = [bool(ours.stands_for(i) & accept) for i in ids]
+        rows["ours"].append(hits)
+        if found.accepted is not None:
+            accepted.append(hits[0])
+    ours_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    for text, accept in cases:
+        rows["baseline"].append([i in accept for i in baseline.suggest(text, limit=5)])
+    base_seconds = time.perf_counter() - start
+    n = len(cases)
+    out = {"set": name, "n": n}
+    for who, hits in rows.items():
+        out[who] = {
+            "top1": round(sum(bool(h) and h[0] for h in hits) / n, 3),
+            "recall@5": round(sum(any(h[:5]) for h in hits) / n, 3),
+            "no_answer": round(sum(not h for h in hits) / n, 3),
+        }
+    out["ours"]["accepted"] = round(len(accepted) / n, 3)
+    out["ours"]["accepted_precision"] = (round(sum(accepted) / len(accepted), 3)
+                                         if accepted else None)
+    out["ours"]["queries_per_s"] = round(n / ours_seconds)
+    out["baseline"]["queries_per_s"] = round(n / base_seconds)
+    return out
+
+
+def _cases(path: Path) -> list[tuple[str, frozenset[str]]]:
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    return [(r["query"], frozenset(r["accept"])) for r in rows if r.get("accept")]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="test", choices=("train", "test"))
+    parser.add_argument("--jobbert", type=Path, default=REPO / "tests/eval/jobbert/test.csv")
+    parser.add_argument("--jobbert-limit", type=int, default=0, help="first N JobBERT titles")
+    args = parser.parse_args(argv)
+    reference = load_reference(REPO / "spt" / "data")
+    occupations, skills = taxonomies(reference)
+    real = REPO / "tests" / "eval" / "real"
+    print(f"load average {os.getloadavg()[0]:.2f}; split {args.split}", file=sys.stderr)
+    results = []
+    sets = (("titles", occupations, reference.occupations, False),
+            ("skills", skills, reference.skills, False))
+    for name, ours, concepts, english in sets:
+        path = real / f"{name}_{args.split}.jsonl"
+        if path.exists():
+            results.append(_measure(f"{name}_{args.split}", _cases(path), ours,
+                                    Baseline(_labels(concepts, english=english))))
+    if args.jobbert.exists():
+        rows = list(csv.DictReader(args.jobbert.open(encoding="utf-8")))
+        rows = rows[: args.jobbert_limit] if args.jobbert_limit else rows
+        cases = [(r["vacancyTitle"], frozenset([r["conceptUri"]])) for r in rows]
+        results.append(_measure(f"jobbert_{args.jobbert.stem}", cases, occupations,
+                                Baseline(_labels(reference.occupations, english=True))))
+    for row in results:
+        print(json.dumps(row))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
