@@ -17,6 +17,7 @@ from .taxonomy import Concept, Taxonomy
 __all__ = [
     "ReferenceData",
     "SkillKnowledge",
+    "english_labels",
     "load_cues",
     "load_isco_groups",
     "load_lexicon",
@@ -134,7 +135,7 @@ def _multi(cell: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (cell or "").split("|") if v.strip())
 
 
-def load_occupations(data_dir: str | Path) -> tuple[Concept, ...]:
+def load_occupations(data_dir: str | Path, *, examples: bool = True) -> tuple[Concept, ...]:
     """ESCO occupations, then the curated ones, as concepts (group = ISCO group).
 
     Dutch labels, hidden labels, English labels and the reviewed synonyms of
@@ -142,8 +143,7 @@ def load_occupations(data_dir: str | Path) -> tuple[Concept, ...]:
     to its closest ESCO occupations.
     """
     root = Path(data_dir)
-    english = {r["uri"]: (r["preferred_label"], *_multi(r.get("alt_labels")))
-               for r in _rows(root / "esco" / "occupations_en.csv")}
+    english = english_labels(root, examples=examples)
     synonyms: dict[str, list[str]] = {}
     for r in _rows(root / "recognition" / "occupation_synonyms.csv"):
         synonyms.setdefault(r["target"], []).append(r["text"])
@@ -171,6 +171,18 @@ def load_occupations(data_dir: str | Path) -> tuple[Concept, ...]:
         for r in _rows(root / "recognition" / "occupations_curated.csv")
     ]
     return tuple(esco + curated)
+
+
+def english_labels(data_dir: str | Path, *, examples: bool = True) -> dict[str, tuple[str, ...]]:
+    """Occupation uri -> ESCO's English labels, then (``examples``) labelled English vacancy
+    titles (the JobBERT validation file)."""
+    root = Path(data_dir)
+    out: dict[str, list[str]] = {}
+    for r in _rows(root / "esco" / "occupations_en.csv"):
+        out.setdefault(r["uri"], []).extend((r["preferred_label"], *_multi(r.get("alt_labels"))))
+    for r in _rows(root / "recognition" / "english_examples.csv") if examples else ():
+        out.setdefault(r["uri"], []).append(r["title"])
+    return {uri: tuple(dict.fromkeys(labels)) for uri, labels in out.items()}
 
 
 def curated_id(slug: str) -> str:
@@ -241,7 +253,7 @@ def load_pc4(data_dir: str | Path) -> dict[str, tuple[float, float]]:
     return out
 
 
-def load_reference(data_dir: str | Path) -> ReferenceData:
+def load_reference(data_dir: str | Path, *, examples: bool = True) -> ReferenceData:
     """Load occupations, ISCO groups, skills, skill-occupation links, PC4 centroids, the
     recognition lexicon and the trained rankers.
 
@@ -249,13 +261,16 @@ def load_reference(data_dir: str | Path) -> ReferenceData:
     ----------
     data_dir : str or Path
         A directory laid out like ``spt/data`` (CSV, JSON or gzip only).
+    examples : bool
+        Add the labelled English vacancy titles as English labels (off to fit a ranker on
+        those very titles).
 
     Returns
     -------
     ReferenceData
         Parts whose file is missing are empty (rankers fall back to the default).
     """
-    occupations = load_occupations(data_dir)
+    occupations = load_occupations(data_dir, examples=examples)
     skills = load_skills(data_dir)
     groups = {c.id: c.group for c in occupations if c.group}
     maps_to = {c.id: c.maps_to for c in occupations if c.maps_to}

@@ -27,7 +27,7 @@ __all__ = ["DEFAULT_CUTOFF", "LABEL_KINDS", "Candidates", "Concept", "Recognitio
            "Suggestion", "Taxonomy"]
 
 #: Suggestions below this confidence are not offered at all.
-DEFAULT_CUTOFF = 0.05
+DEFAULT_CUTOFF = 0.01
 #: Where a label comes from, strongest first; the ranker weighs each kind.
 LABEL_KINDS = ("preferred", "alt", "synonym", "hidden", "english")
 _RETRIEVE = 30  # candidate labels by shared words and character n-grams, besides equal keys
@@ -40,6 +40,11 @@ _QUALIFIER_SHARE = 0.25  # a qualifier ("allround", "eerste", "bbl") weighs this
 _SHORT = 3  # words this short are abbreviations ("PV", "CE") unless they are common words
 _COMMON_SHARE = 0.005  # a short word in more labels than this share is a function word ("de")
 _FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
+# columns computed per query, in the order _features builds them
+_DYNAMIC = [_FEATURE_INDEX[n] for n in ("exact", "cover_query", "cover_label", "cover_min", "head",
+                                        "unmatched_label_words", "numbers_differ",
+                                        "short_word_missing")]
+_RATIO, _TOKEN_SET, _NGRAM = (_FEATURE_INDEX[n] for n in ("ratio", "token_set", "ngram"))
 _STEMMER = snowballstemmer.stemmer("dutch")
 
 
@@ -164,6 +169,7 @@ class Taxonomy:
             tuple((unit, self._unit_weight(unit)) for unit in text.split)
             for text in self._entry_text
         ]
+        self._static = self._static_features()
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
         self._analyse_query = lru_cache(maxsize=20_000)(self._analyse_query_uncached)
 
@@ -362,6 +368,7 @@ class Taxonomy:
         text = _text(tuple(fixed), self._heads, self._surface)
         rare = self._max_idf_common
         short = frozenset(t for t in fixed if len(t) <= _SHORT and t.isalpha()
+                          and t not in self._qualifiers
                           and self._idf.get(stem(t), rare + 1) > rare)
         return replace(text, short=short) if short else text
 
@@ -391,42 +398,51 @@ class Taxonomy:
     def _features(self, query: _Text, rows: np.ndarray, ngram_scores: np.ndarray) -> np.ndarray:
         """The FEATURES of each candidate label (rows of entries) against the query."""
         texts = [self._entry_text[e] for e in rows]
-        out = np.zeros((len(rows), len(FEATURES)))
-        col = _FEATURE_INDEX
         q_units = [(unit, self._unit_weight(unit)) for unit in query.split]
         q_total = sum(w for _, w in q_units) or 1.0
         q_parts, q_heads, q_key, q_compact = query.parts, query.heads, query.key, query.compact
-        for r, (e, text) in enumerate(zip(rows.tolist(), texts, strict=True)):
+        q_digits, q_short = query.digits, query.short
+        dynamic = []
+        for e, text in zip(rows.tolist(), texts, strict=True):
             t_parts = text.parts
-            cover_q = sum(w * _covered(parts, t_parts) for parts, w in q_units) / q_total
+            cover_q = sum(w * _covered(unit, t_parts) for unit, w in q_units) / q_total
             l_units = self._entry_units[e]
-            l_hits = [_covered(parts, q_parts) for parts, _ in l_units]
-            l_total = sum(w for _, w in l_units) or 1.0
-            cover_l = sum(w * h for (_, w), h in zip(l_units, l_hits, strict=True)) / l_total
-            row = out[r]
-            row[col["exact"]] = text.key == q_key or text.compact == q_compact
-            row[col["cover_query"]] = cover_q
-            row[col["cover_label"]] = cover_l
-            row[col["cover_min"]] = min(cover_q, cover_l)
-            row[col["head"]] = not text.heads.isdisjoint(q_heads)
-            row[col["unmatched_label_words"]] = min(1.0, l_hits.count(0.0) / 3)
-            row[col["numbers_differ"]] = bool(text.digits) and text.digits != query.digits
-            row[col["short_word_missing"]] = bool(query.short) and not query.short <= t_parts
+            l_hits = [_covered(unit, q_parts) for unit, _ in l_units]
+            cover_l = (sum(w * h for (_, w), h in zip(l_units, l_hits, strict=True))
+                       / (sum(w for _, w in l_units) or 1.0))
+            dynamic.append((
+                text.key == q_key or text.compact == q_compact,
+                cover_q,
+                cover_l,
+                min(cover_q, cover_l),
+                not text.heads.isdisjoint(q_heads),
+                min(1.0, l_hits.count(0.0) / 3),
+                bool(text.digits) and text.digits != q_digits,
+                bool(q_short) and not q_short <= t_parts,
+            ))
+        out = self._static[rows]  # a copy: fancy indexing
+        out[:, _DYNAMIC] = np.array(dynamic, dtype=float)
+        out[:, _RATIO] = process.cdist([q_compact], [t.compact for t in texts],
+                                       scorer=fuzz.ratio)[0] / 100
+        out[:, _TOKEN_SET] = process.cdist([query.spaced], [t.spaced for t in texts],
+                                           scorer=fuzz.token_set_ratio)[0] / 100
+        out[:, _NGRAM] = ngram_scores[rows]
+        return out
+
+    def _static_features(self) -> np.ndarray:
+        """The features of each label that do not depend on the query."""
+        out = np.zeros((len(self._entry_text), len(FEATURES)))
+        col = _FEATURE_INDEX
+        for e, text in enumerate(self._entry_text):
+            kind = self._entry_kind[e]
+            if kind != "preferred":
+                out[e, col["kind_" + kind]] = 1.0
             # an ESCO label that is one head noun alone ("monteur" for a film editor); a
             # reviewed synonym such as "monteur" -> installatiemonteur is a decision, not noise
-            row[col["generic_label"]] = (len(text.tokens) == 1 and text.tokens[0] in self._heads
-                                         and self._entry_kind[e] not in ("preferred", "synonym"))
-        out[:, col["ratio"]] = process.cdist([query.compact], [t.compact for t in texts],
-                                             scorer=fuzz.ratio)[0] / 100
-        out[:, col["token_set"]] = process.cdist([query.spaced], [t.spaced for t in texts],
-                                                 scorer=fuzz.token_set_ratio)[0] / 100
-        out[:, col["ngram"]] = ngram_scores[rows]
-        kinds = [self._entry_kind[e] for e in rows]
-        for name in ("alt", "synonym", "hidden", "english"):
-            out[:, col["kind_" + name]] = [k == name for k in kinds]
-        cis = self._entry_concept[rows]
-        out[:, col["labels_log"]] = self._concept_labels_log[cis]
-        out[:, col["reviewed"]] = self._reviewed[cis]
+            out[e, col["generic_label"]] = (len(text.tokens) == 1 and text.tokens[0] in self._heads
+                                            and kind not in ("preferred", "synonym"))
+        out[:, col["labels_log"]] = self._concept_labels_log[self._entry_concept]
+        out[:, col["reviewed"]] = self._reviewed[self._entry_concept]
         return out
 
     def _candidate_rows(self, text: str) -> tuple[np.ndarray, np.ndarray]:

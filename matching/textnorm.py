@@ -112,7 +112,7 @@ def ngrams(compact: str, *, sizes: tuple[int, ...] = (2, 3, 4)) -> list[str]:
 class NgramIndex:
     """Character n-gram TF-IDF over space-free keys, for cosine retrieval of candidate keys."""
 
-    def __init__(self, keys: Sequence[str], *, common_share: float = 0.05):
+    def __init__(self, keys: Sequence[str], *, common_share: float = 0.01):
         self.vocab: dict[str, int] = {}
         rows, cols = [], []
         for row, key in enumerate(keys):

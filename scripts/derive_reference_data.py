@@ -90,6 +90,19 @@ def derive_english_occupations(src: Path) -> int:
     return len(rows)
 
 
+def derive_english_examples(src: Path) -> int:
+    """Labelled English vacancy titles (JobBERT validation file) as extra English labels.
+
+    Only the validation file: the test file stays in tests/eval/jobbert for reporting.
+    """
+    dutch = {r["conceptUri"].strip() for r in read_csv(src / "esco" / "occupations_nl.csv")}
+    pairs = {(r["vacancyTitle"].strip(), r["conceptUri"].strip())
+             for r in read_csv(src / "jobbert" / "titles.validation.csv")}
+    rows = sorted([t, u] for t, u in pairs if t and u in dutch)
+    write_csv(OUT / "recognition" / "english_examples.csv", ["title", "uri"], rows)
+    return len(rows)
+
+
 def derive_isco_groups(src: Path) -> int:
     rows = [[r["code"].strip(), r["preferredLabel"].strip()]
             for r in read_csv(src / "esco" / "ISCOGroups_nl.csv")]
@@ -200,6 +213,7 @@ def main(argv: list[str]) -> int:
         return 2
     print("occupations", derive_occupations(src))
     print("english occupation labels", derive_english_occupations(src))
+    print("english vacancy titles (JobBERT validation)", derive_english_examples(src))
     print("isco groups", derive_isco_groups(src))
     print("occupation-skill links", derive_occupation_skills(src))
     print("pc4 (total, added from Postcodetabel, dropped)", derive_pc4(src))

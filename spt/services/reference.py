@@ -8,7 +8,7 @@ from importlib import resources
 import yaml
 from sqlmodel import Session, select
 
-from matching.reference import curated_id
+from matching.reference import curated_id, english_labels
 from matching.textnorm import tokenize
 from spt.models import (
     CareerPath,
@@ -74,14 +74,13 @@ def import_esco(db: Session) -> LoadSummary:
 
 def _occupation_rows():
     """(uri, column values) of every ESCO and curated occupation in the shipped files."""
-    english = {r["uri"]: [r["preferred_label"], *_split(r["alt_labels"])]
-               for r in _rows("esco/occupations_en.csv")}
+    english = english_labels(data_file(""))
     for row in _rows("esco/occupations_nl.csv"):
         yield row["uri"], {
             "isco_group": row["isco_group"], "code": row["code"],
             "preferred_label": row["preferred_label"], "alt_labels": _split(row["alt_labels"]),
             "hidden_labels": _split(row["hidden_labels"]),
-            "english_labels": english.get(row["uri"], []), "source": "esco", "level": None,
+            "english_labels": list(english.get(row["uri"], ())), "source": "esco", "level": None,
             "maps_to": []}
     for row in _rows("recognition/occupations_curated.csv"):
         yield curated_id(row["id"]), {
