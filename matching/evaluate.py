@@ -183,8 +183,10 @@ class Evaluator:
         found = parse_requirement(case["query"], self.skills, self.reference.cues)
         expected = {_labelled_item(t) for t in case.get("types", [])} - {("other",)}
         got = {_found_item(r) for r in found} - {("other",)}
+        sure = {_found_item(r) for r in found if r.sure} - {("other",)}
         return {"query": case["query"], "expected": sorted(map(list, expected)),
-                "found": sorted(map(list, got)), "hits": len(expected & got)}
+                "found": sorted(map(list, got)), "hits": len(expected & got),
+                "sure": len(sure), "sure_hits": len(expected & sure)}
 
 
 def _labelled_item(t: dict) -> tuple:
@@ -239,10 +241,13 @@ def _summarise(results: dict[str, list[dict]]) -> dict:
         expected = sum(len(r["expected"]) for r in rows)
         found = sum(len(r["found"]) for r in rows)
         hits = sum(r["hits"] for r in rows)
+        sure = sum(r["sure"] for r in rows)
         out["parse_requirement"] = {
             "n": len(rows),
             "precision": round(hits / found, 4) if found else None,
             "recall": round(hits / expected, 4) if expected else None,
+            "sure_precision": round(sum(r["sure_hits"] for r in rows) / sure, 4) if sure else None,
+            "sure_share": round(sure / found, 4) if found else None,
             "lines_exact": _share([r["hits"] == len(r["expected"]) == len(r["found"])
                                    for r in rows]),
         }

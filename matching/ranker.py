@@ -29,6 +29,7 @@ FEATURES = (
     "token_set",  # rapidfuzz token_set_ratio of the spaced forms
     "ngram",  # character n-gram cosine
     "unmatched_label_words",  # label words the query does not explain (/ 3, capped at 1)
+    "key_word_missing",  # the label's rarest word (its identity: "VCA" in "VCA VOL") is missing
     "numbers_differ",  # the label carries a number the query lacks ("NEN 3140" vs "NEN 1010")
     "short_word_missing",  # a short word of the query ("PV", "E", "CE") is not in the label
     "generic_label",  # the label is one head noun alone ("monteur", "medewerker")
@@ -131,6 +132,7 @@ DEFAULT_RANKER = Ranker(
         "token_set": 1.0,
         "ngram": 1.5,
         "unmatched_label_words": -1.5,
+        "key_word_missing": -2.0,
         "numbers_differ": -5.0,
         "short_word_missing": -4.0,
         "generic_label": -1.5,

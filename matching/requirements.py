@@ -11,7 +11,7 @@ in de bouw" never does.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .taxonomy import Suggestion, Taxonomy
 from .textnorm import tokenize
@@ -21,11 +21,13 @@ __all__ = ["KINDS", "Cues", "Requirement", "parse_requirement"]
 #: What a requirement can be, in the order a line's parts are read.
 KINDS = ("licence", "language", "education", "experience", "certificate", "skill", "other")
 _CUE_KINDS = ("hard", "licence", "licence_category", "language", "cefr", "fluency",
-              "language_context", "education", "experience", "certificate_cue", "conjunction")
+              "language_context", "education", "experience", "certificate_cue", "conjunction",
+              "number")
 _WINDOW = 5  # words around a cue where its category or level stands ("rijbewijs B en C")
 _DEFAULT_LICENCE = "B"  # "rijbewijs" alone: an advisor reads a car licence
 _DEFAULT_MBO = "mbo-2"  # "een afgeronde mbo-opleiding": at least the startkwalificatie
 _YEAR_WORDS = frozenset({"jaar", "jaren", "jr", "years", "year"})
+_PLAUSIBLE = 0.5  # an unsure skill at least this likely is named, for the person to confirm
 CERTIFICATE = "certificaat"  # the skill kind of a certificate in the curated list
 _ROLE_WORDS = frozenset({"als", "in", "binnen", "bij", "op"})  # "ervaring als monteur"
 Phrase = tuple[str, ...]
@@ -73,7 +75,8 @@ class Requirement:
     ``concept_id`` is the skill id of a skill, certificate or licence; ``value`` the licence
     category ("CE"), the language ("nl"), the education level ("mbo-3") or a field; ``level`` a
     language's CEFR level; ``years`` of experience. ``hard`` is True for a must, False for a pre,
-    None when the line does not say. ``alternatives`` are offered when a skill was not sure enough.
+    None when the line does not say. A skill the taxonomy was not sure of (``sure`` False) names
+    its most likely concept when that is plausible, with the ``alternatives`` to offer.
     """
 
     kind: str
@@ -86,6 +89,7 @@ class Requirement:
     hard: bool | None = None
     confidence: float = 1.0
     alternatives: tuple[Suggestion, ...] = ()
+    sure: bool = True
 
 
 def parse_requirement(
@@ -125,8 +129,8 @@ def parse_requirement(
     if rest and not field_words:
         accepted, unsure = _skills(line, rest, skills, cues, hard)
         found += accepted
-        if not found and unsure is not None:
-            found.append(unsure)  # offered as "Bedoel je ...?" only when nothing else was read
+        if unsure is not None and (not found or unsure.concept_id):
+            found.append(unsure)  # offered as "Bedoel je ...?" for the person to confirm
     if not found:
         found.append(Requirement("other", line.strip(), hard=hard))
     return tuple(sorted(found, key=lambda r: KINDS.index(r.kind)))
@@ -216,9 +220,11 @@ def _experience(line, tokens, cues, used, hard) -> tuple[list[Requirement], list
     if not hits:
         return [], []
     years = None
+    numbers = {(t,): v for (t,), v in cues.table.get("number", {}).items()}
     for i, t in enumerate(tokens):
-        if t.isdigit() and i + 1 < len(tokens) and tokens[i + 1] in _YEAR_WORDS:
-            years = int(t)
+        value = t if t.isdigit() else numbers.get((t,))
+        if value is not None and i + 1 < len(tokens) and tokens[i + 1] in _YEAR_WORDS:
+            years = int(value)
             _mark(used, i, i + 2)
             break
     start, end, _ = hits[0]
@@ -255,11 +261,14 @@ def _skills(line, rest, skills, cues, hard) -> tuple[list[Requirement], Requirem
         found = [_skill(line, a, hard, skills) for a in accepted if a]
         if found:
             return list({r.concept_id: r for r in found}.values()), None
-    if whole.suggestions:
-        unsure = Requirement("skill", line.strip(), confidence=whole.suggestions[0].confidence,
-                             hard=hard, alternatives=whole.suggestions)
-        return [], unsure
-    return [], None
+    if not whole.suggestions:
+        return [], None
+    first = whole.suggestions[0]
+    if first.confidence >= _PLAUSIBLE:
+        guess = _skill(line, first, hard, skills)
+        return [], replace(guess, sure=False, alternatives=whole.suggestions)
+    return [], Requirement("skill", line.strip(), confidence=first.confidence, hard=hard,
+                           alternatives=whole.suggestions, sure=False)
 
 
 def _skill(line: str, suggestion: Suggestion, hard: bool | None, skills: Taxonomy) -> Requirement:

@@ -35,15 +35,17 @@ _MIN_PART = 3  # shortest modifier of a compound ("pv" is no part, "glasvezel" i
 _MIN_HEAD = 4  # shortest head noun ("monteur", "kok" is too short to split on)
 _HEAD_COMPOUNDS = 3  # a word is a head noun when this many longer words end in it
 _CORRECT_SCORE = 85  # rapidfuzz ratio to correct an unknown word to a known one
-_UNKNOWN_WEIGHT = 0.5  # weight of a word no label uses: an employer, a place, a name
+# Weight of a word no label uses. In a job title it is mostly an employer, a place or a name;
+# in a requirement line it is what the line is about and our list lacks ("ambities").
+_UNKNOWN_WEIGHT = {"occupation": 0.5, "skill": None}  # None: as rare as the rarest known word
 _QUALIFIER_SHARE = 0.25  # a qualifier ("allround", "eerste", "bbl") weighs this share of its IDF
 _SHORT = 3  # words this short are abbreviations ("PV", "CE") unless they are common words
 _COMMON_SHARE = 0.005  # a short word in more labels than this share is a function word ("de")
 _FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
 # columns computed per query, in the order _features builds them
 _DYNAMIC = [_FEATURE_INDEX[n] for n in ("exact", "cover_query", "cover_label", "cover_min", "head",
-                                        "unmatched_label_words", "numbers_differ",
-                                        "short_word_missing")]
+                                        "unmatched_label_words", "key_word_missing",
+                                        "numbers_differ", "short_word_missing")]
 _RATIO, _TOKEN_SET, _NGRAM = (_FEATURE_INDEX[n] for n in ("ratio", "token_set", "ngram"))
 _STEMMER = snowballstemmer.stemmer("dutch")
 
@@ -170,6 +172,9 @@ class Taxonomy:
             for text in self._entry_text
         ]
         self._static = self._static_features()
+        # per label, which of its words weighs most (its identity)
+        self._entry_key_unit = [max(range(len(units)), key=lambda i, u=units: u[i][1])
+                                for units in self._entry_units]
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
         self._analyse_query = lru_cache(maxsize=20_000)(self._analyse_query_uncached)
 
@@ -327,6 +332,7 @@ class Taxonomy:
         # the IDF of a word in _COMMON_SHARE of the labels: rarer short words are abbreviations
         self._max_idf_common = float(np.log((1 + n) / (1 + _COMMON_SHARE * n)) + 1.0)
         self._vocab_word = list(vocab)
+        self._unknown_weight = _UNKNOWN_WEIGHT[self.kind] or float(idf.max(initial=1.0))
         self._idf = {w: float(idf[i]) for w, i in vocab.items()}
         matrix = sparse.csr_matrix((idf[cols], (rows, cols)), shape=(n, len(vocab)))
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -373,7 +379,7 @@ class Taxonomy:
         return replace(text, short=short) if short else text
 
     def _weight(self, word: str) -> float:
-        weight = self._idf.get(word, _UNKNOWN_WEIGHT)
+        weight = self._idf.get(word, self._unknown_weight)
         return weight * _QUALIFIER_SHARE if word in self._qualifiers else weight
 
     def _unit_weight(self, unit: tuple[str, tuple[str, ...]]) -> float:
@@ -417,6 +423,7 @@ class Taxonomy:
                 min(cover_q, cover_l),
                 not text.heads.isdisjoint(q_heads),
                 min(1.0, l_hits.count(0.0) / 3),
+                l_hits[self._entry_key_unit[e]] == 0.0,
                 bool(text.digits) and text.digits != q_digits,
                 bool(q_short) and not q_short <= t_parts,
             ))
