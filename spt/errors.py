@@ -3,11 +3,12 @@
 from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from spt.services.errors import DomainError
 
@@ -83,6 +84,15 @@ def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         return render_error(error.status, error.message)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page template.
+        app.logger.warning("Refused a request for the untrusted host %r",
+                           request.environ.get("HTTP_HOST", "")[:200])
+        body = "<!doctype html><title>400</title><p>{}</p>".format(
+            escape(str(_l("Dit adres hoort niet bij SPT Match."))))
+        return body, 400, {"Content-Type": "text/html; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
