@@ -115,8 +115,12 @@ def seed_demo():
     """Load realistic Dutch demo data (idempotent)."""
     from spt.db import get_db
     from spt.services import demo
+    from spt.services.errors import DomainError
 
-    summary = demo.seed(get_db())
+    try:
+        summary = demo.seed(get_db())
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     click.echo(demo.describe(summary))
 
 
@@ -130,6 +134,9 @@ def demo_command(host, port):
     from spt.db import get_db, get_engine
     from spt.services import demo, reference
 
+    if current_app.config["SPT_ENV"] == "production":
+        raise click.ClickException("spt demo draait niet met SPT_ENV=production: de "
+                                   "demo-accounts hebben openbare wachtwoorden.")
     migrate.upgrade(get_engine())
     _print_summaries(reference.load_all(get_db()))
     summary = demo.seed(get_db())

@@ -29,6 +29,29 @@ MESSAGES = {
 }
 
 
+def log_refusal(status: int) -> None:
+    """Log a 403/404 for an object id of a logged-in user: probing other parties' ids shows.
+
+    Written in a session of its own: the request's session may hold a failed transaction.
+    """
+    from flask_login import current_user
+    from sqlmodel import Session
+
+    from spt.db import get_engine
+    from spt.services import audit
+
+    ids = {k: v for k, v in (request.view_args or {}).items() if k.endswith("_id")}
+    if status not in (403, 404) or not ids or not getattr(current_user, "is_authenticated",
+                                                           False):
+        return
+    with Session(get_engine()) as db:
+        audit.record(db, actor_id=current_user.id, action="access.refused",
+                     subject_type=(request.endpoint or "")[:30],
+                     detail={"status": status, "method": request.method,
+                             "path": request.path[:200], **ids})
+        db.commit()
+
+
 def render_error(status: int, detail: str | None = None):
     """Render the Dutch error page for this status."""
     title, message = MESSAGES.get(status, MESSAGES[500])
@@ -83,6 +106,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        log_refusal(error.status)
         return render_error(error.status, error.message)
 
     @app.errorhandler(SecurityError)
@@ -96,6 +120,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        log_refusal(error.code or 500)
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -40,6 +40,8 @@ PERMISSIONS = {
     "GET /static/<path:filename>": PUBLIC,
     "GET /taal/<lang>": PUBLIC,
     "GET /hoe-werkt-het-matchen": PUBLIC,
+    "GET /privacy": PUBLIC,
+    "GET /e-mailadres-bevestigen/<token>": PUBLIC,
     "GET /healthz": PUBLIC,
     "GET /api/suggest": PUBLIC,
     "GET /inloggen": PUBLIC, "POST /inloggen": PUBLIC,
