@@ -44,12 +44,17 @@ def log_refusal(status: int) -> None:
     if status not in (403, 404) or not ids or not getattr(current_user, "is_authenticated",
                                                            False):
         return
-    with Session(get_engine()) as db:
-        audit.record(db, actor_id=current_user.id, action="access.refused",
-                     subject_type=(request.endpoint or "")[:30],
-                     detail={"status": status, "method": request.method,
-                             "path": request.path[:200], **ids})
-        db.commit()
+    try:
+        with Session(get_engine()) as db:
+            audit.record(db, actor_id=current_user.id, action="access.refused",
+                         subject_type=(request.endpoint or "")[:30],
+                         detail={"status": status, "method": request.method,
+                                 "path": request.path[:200], **ids})
+            db.commit()
+    except Exception:  # the refusal itself must still be answered, never become a 500
+        from flask import current_app
+
+        current_app.logger.exception("Could not log a refused access")
 
 
 def render_error(status: int, detail: str | None = None):
