@@ -17,7 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     defaults = config_module.defaults(app.instance_path)
     app.config.from_mapping(defaults)
-    app.config.from_mapping(config_module.from_environment(types=defaults))
+    app.config.from_mapping(config_module.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
     config_module.finalise(app.config)

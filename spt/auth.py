@@ -2,9 +2,10 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_login.signals import session_protected
 
 from spt.db import get_db
 from spt.extensions import login_manager
@@ -15,6 +16,18 @@ login_manager.login_message = _l("Log in om deze pagina te zien.")
 login_manager.login_message_category = "info"
 # A new session id on login; a session from another address or browser is dropped.
 login_manager.session_protection = "strong"
+
+
+@session_protected.connect
+def drop_moved_session(_app, **_extra) -> None:
+    """End a session that shows up from another address or browser.
+
+    Flask-Login's "strong" mode only marks a *permanent* session as not fresh (and all sessions
+    here are permanent, for their 8-hour lifetime), so the session is cleared here instead.
+    """
+    if session.permanent and "_user_id" in session:
+        current_app.logger.warning("Session dropped: it came from another address or browser")
+        session.clear()
 
 
 @login_manager.user_loader

@@ -115,8 +115,12 @@ def seed_demo():
     """Load realistic Dutch demo data (idempotent)."""
     from spt.db import get_db
     from spt.services import demo
+    from spt.services.errors import DomainError
 
-    summary = demo.seed(get_db())
+    try:
+        summary = demo.seed(get_db())
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     click.echo(demo.describe(summary))
 
 
@@ -130,10 +134,17 @@ def demo_command(host, port):
     from spt.db import get_db, get_engine
     from spt.services import demo, reference
 
+    if current_app.config["SPT_ENV"] == "production":
+        raise click.ClickException("spt demo draait niet met SPT_ENV=production: de "
+                                   "demo-accounts hebben openbare wachtwoorden.")
     migrate.upgrade(get_engine())
     _print_summaries(reference.load_all(get_db()))
     summary = demo.seed(get_db())
     click.echo(demo.describe(summary))
+    if not current_app.config["MAIL_URL"]:
+        # a new account confirms its address by mail: without a mail server, show the mail here
+        current_app.config["MAIL_URL"] = "console://"
+        click.echo("\nE-mail (bevestigen, wachtwoord vergeten) verschijnt hier in de terminal.")
     click.echo(f"\nSPT Match draait op http://{host}:{port}/  (stoppen: Ctrl+C)")
     # app.run() refuses to block inside the flask CLI, so serve with werkzeug directly.
     run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -1,26 +1,92 @@
-"""Configuration: defaults in code, overridden by SPT_* environment variables."""
+"""Configuration: the one parser of SPT_* settings (environment and `.env`), strict on purpose.
 
+Every setting is declared once in SETTINGS with its type and default. Values come from the
+environment, else from a `.env` file in the working directory (python-dotenv), else the default.
+Anything doubtful refuses to start with the reason: an unknown SPT_* name (a typo would silently
+change nothing), an unknown SPT_ENV, a boolean or integer that does not parse, a weak secret in
+production. gunicorn.conf.py reads its SPT_WEB_* settings through `web_settings()` here too.
+"""
+
+import math
 import os
+from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
+from difflib import get_close_matches
+from pathlib import Path
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-secret-change-me"
+ENVIRONMENTS = ("development", "production")
+TRUE_WORDS = ("1", "true", "yes", "on", "ja")
+FALSE_WORDS = ("0", "false", "no", "off", "nee")
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 96  # estimated; a random 32-character hex string has about 115
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Published secrets: in the repository, the README or the demo; never a production key.
+KNOWN_SECRETS = frozenset({DEV_SECRET_KEY, "test-secret", "changeme", "secret"})
 
 
 class UnsafeConfigError(RuntimeError):
-    """Raised when a production configuration is unsafe to start with."""
+    """Raised when the configuration is unknown, unparseable or unsafe to start with."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One SPT_* environment variable: the config key it sets, its type and its default."""
+
+    env: str
+    key: str
+    kind: str  # str | bool | int | list | choice | url
+    default: object
+    minimum: int = 0
+    choices: tuple = ()
+
+
+SETTINGS = (
+    Setting("SPT_ENV", "SPT_ENV", "choice", "development", choices=ENVIRONMENTS),
+    Setting("SPT_SECRET_KEY", "SECRET_KEY", "str", DEV_SECRET_KEY),
+    Setting("SPT_DATABASE_URL", "DATABASE_URL", "str", None),
+    Setting("SPT_RATELIMIT_STORAGE", "RATELIMIT_STORAGE_URI", "str", "memory://"),
+    Setting("SPT_MAIL_URL", "MAIL_URL", "str", ""),
+    Setting("SPT_MAIL_SENDER", "MAIL_SENDER", "str", "SPT Match <noreply@spt-match.local>"),
+    Setting("SPT_BASE_URL", "BASE_URL", "url", "http://127.0.0.1:5000"),
+    Setting("SPT_TRUSTED_HOSTS", "TRUSTED_HOSTS", "list", None),
+    Setting("SPT_REDIS_URL", "REDIS_URL", "str", ""),
+    Setting("SPT_MFA_REQUIRED", "MFA_REQUIRED", "bool", True),
+    Setting("SPT_PROXY_COUNT", "PROXY_COUNT", "int", 0),
+    Setting("SPT_RETENTION_INACTIVE_MONTHS", "RETENTION_INACTIVE_MONTHS", "int", 12, 1),
+    Setting("SPT_RETENTION_REMINDER_MONTHS", "RETENTION_REMINDER_MONTHS", "int", 11),
+    Setting("SPT_RETENTION_CLOSED_INTRODUCTION_WEEKS", "RETENTION_CLOSED_INTRODUCTION_WEEKS",
+            "int", 4),
+    Setting("SPT_RETENTION_AUDIT_MONTHS", "RETENTION_AUDIT_MONTHS", "int", 24),
+    Setting("SPT_RETENTION_INTAKE_DRAFT_DAYS", "RETENTION_INTAKE_DRAFT_DAYS", "int", 30, 1),
+    Setting("SPT_RETENTION_OUTBOX_DAYS", "RETENTION_OUTBOX_DAYS", "int", 90, 1),
+)
+# Read by gunicorn.conf.py through web_settings(): gunicorn's names and types.
+WEB_SETTINGS = (
+    Setting("SPT_WEB_BIND", "bind", "str", "127.0.0.1:8000"),
+    Setting("SPT_WEB_WORKERS", "workers", "int", 2, 1),
+    Setting("SPT_WEB_TIMEOUT", "timeout", "int", 60, 1),
+    Setting("SPT_WEB_GRACEFUL_TIMEOUT", "graceful_timeout", "int", 30, 1),
+    Setting("SPT_WEB_MAX_REQUESTS", "max_requests", "int", 1000),
+    Setting("SPT_WEB_MAX_REQUESTS_JITTER", "max_requests_jitter", "int", 100),
+    Setting("SPT_WEB_LOG_LEVEL", "loglevel", "choice", "info",
+            choices=("debug", "info", "warning", "error", "critical")),
+    Setting("SPT_WEB_FORWARDED_ALLOW_IPS", "forwarded_allow_ips", "str", "127.0.0.1"),
+)
+# Known names that the test suite reads itself; the app ignores them.
+TOOLING = ("SPT_TEST_DATABASE_URL", "SPT_TEST_RUN_ID", "SPT_TEST_REDIS_URL",
+           "SPT_FUZZ_EXAMPLES", "SPT_FUZZ_SHOW_FORMS")
+KNOWN = {s.env for s in SETTINGS + WEB_SETTINGS} | set(TOOLING)
 
 
 def defaults(instance_path: str) -> dict:
     """Return the built-in configuration for an app with this instance folder."""
-    return {
-        "SPT_ENV": "development",
-        "SECRET_KEY": DEV_SECRET_KEY,
-        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "spt.sqlite"),
-        "RATELIMIT_STORAGE_URI": "memory://",
+    config = {s.key: s.default for s in SETTINGS}
+    config["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "spt.sqlite")
+    return config | {
         "RATELIMIT_ENABLED": True,
-        "MAIL_URL": "",
-        "MAIL_SENDER": "SPT Match <noreply@spt-match.local>",
-        "BASE_URL": "http://127.0.0.1:5000",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
@@ -34,75 +100,141 @@ def defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ("nl", "en"),
         "PASSWORD_RESET_MAX_AGE": 3600,
+        "EMAIL_CONFIRM_MAX_AGE": 7 * 24 * 3600,
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Checks of the current password by a logged-in user (/wachtwoord, account deletion).
+        "PASSWORD_CHECK_RATE_LIMIT": "5 per minute;20 per hour",
+        "REGISTER_RATE_LIMIT": "5 per minute;20 per hour",
         # Background jobs (match rounds): RQ on this Redis; empty runs them in the request.
-        "REDIS_URL": "",
         "JOBS_QUEUE": "spt",
         "JOB_TIMEOUT": 1800,
-        # Advisors and admins must set up a second factor (TOTP) before their pages open.
-        "MFA_REQUIRED": True,
-        # How many reverse proxies set X-Forwarded-For; the rate limits key on the real client.
-        "PROXY_COUNT": 0,
         "MFA_ISSUER": "SPT Match",
-        # Retention periods applied by `spt purge-expired` (audit events: never below 6 months).
-        "RETENTION_INACTIVE_MONTHS": 12,
-        "RETENTION_REMINDER_MONTHS": 11,
-        "RETENTION_CLOSED_INTRODUCTION_WEEKS": 4,
-        "RETENTION_AUDIT_MONTHS": 24,
-        "RETENTION_INTAKE_DRAFT_DAYS": 30,
-        "RETENTION_OUTBOX_DAYS": 90,
     }
 
 
-# Environment variable -> config key; every setting a deployment may need to change.
-ENVIRONMENT = {
-    "SPT_ENV": "SPT_ENV",
-    "SPT_SECRET_KEY": "SECRET_KEY",
-    "SPT_DATABASE_URL": "DATABASE_URL",
-    "SPT_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
-    "SPT_MAIL_URL": "MAIL_URL",
-    "SPT_MAIL_SENDER": "MAIL_SENDER",
-    "SPT_BASE_URL": "BASE_URL",
-    "SPT_REDIS_URL": "REDIS_URL",
-    "SPT_MFA_REQUIRED": "MFA_REQUIRED",
-    "SPT_PROXY_COUNT": "PROXY_COUNT",
-    "SPT_RETENTION_INACTIVE_MONTHS": "RETENTION_INACTIVE_MONTHS",
-    "SPT_RETENTION_REMINDER_MONTHS": "RETENTION_REMINDER_MONTHS",
-    "SPT_RETENTION_CLOSED_INTRODUCTION_WEEKS": "RETENTION_CLOSED_INTRODUCTION_WEEKS",
-    "SPT_RETENTION_AUDIT_MONTHS": "RETENTION_AUDIT_MONTHS",
-    "SPT_RETENTION_INTAKE_DRAFT_DAYS": "RETENTION_INTAKE_DRAFT_DAYS",
-    "SPT_RETENTION_OUTBOX_DAYS": "RETENTION_OUTBOX_DAYS",
-}
+def _env_file(path: Path | None = None) -> dict[str, str]:
+    path = path or Path.cwd() / ".env"
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 
-def from_environment(environ=os.environ, types: dict | None = None) -> dict:
-    """Return the config keys set through SPT_* environment variables, typed like the defaults."""
-    config = {}
-    for name, key in ENVIRONMENT.items():
-        if environ.get(name):
-            config[key] = _typed(name, environ[name], (types or {}).get(key))
-    return config
+def settings_source(environ=None, env_file: Path | None = None) -> dict[str, str]:
+    """The SPT_* values in force: the environment over the `.env` file; unknown names refused."""
+    environ = os.environ if environ is None else environ
+    merged = {**_env_file(env_file), **environ} if environ is os.environ else dict(environ)
+    values = {name: value for name, value in merged.items() if name.startswith("SPT_")}
+    unknown = sorted(set(values) - KNOWN)
+    if unknown:
+        hints = [f"{name} (bedoelde je {close[0]}?)" if (close := get_close_matches(
+            name, KNOWN, n=1)) else name for name in unknown]
+        raise UnsafeConfigError("Onbekende instelling: " + ", ".join(hints) + ". Een tikfout "
+                                "verandert anders stilletjes niets; zie de README.")
+    return values
 
 
-def _typed(name: str, raw: str, default):
-    if isinstance(default, bool):
-        return raw.strip().lower() in ("1", "true", "yes", "on", "ja")
-    if isinstance(default, int):
+def _typed(setting: Setting, raw: str):
+    value = raw.strip()
+    if setting.kind == "bool":
+        if value.lower() in TRUE_WORDS:
+            return True
+        if value.lower() in FALSE_WORDS:
+            return False
+        raise UnsafeConfigError(f"{setting.env}={raw!r} is geen ja/nee-waarde; gebruik 1 of 0 "
+                                "(ook: true/false, yes/no, on/off, ja/nee).")
+    if setting.kind == "int":
         try:
-            return int(raw)
+            number = int(value)
         except ValueError as error:
-            raise UnsafeConfigError(f"{name} moet een geheel getal zijn, niet {raw!r}.") from error
-    return raw
+            raise UnsafeConfigError(f"{setting.env} moet een geheel getal zijn, niet "
+                                    f"{raw!r}.") from error
+        if number < setting.minimum:
+            raise UnsafeConfigError(f"{setting.env} moet minstens {setting.minimum} zijn, niet "
+                                    f"{number}.")
+        return number
+    if setting.kind == "choice" and value not in setting.choices:
+        raise UnsafeConfigError(f"{setting.env}={raw!r} ken ik niet; kies precies een van: "
+                                + ", ".join(setting.choices) + ".")
+    if setting.kind == "list":
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if setting.kind == "url":
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UnsafeConfigError(f"{setting.env}={raw!r} is geen adres als "
+                                    "https://match.example.nl.")
+    return value
+
+
+def _parse(settings, environ=None, env_file: Path | None = None) -> dict:
+    source = settings_source(environ, env_file)
+    return {s.key: _typed(s, source[s.env]) for s in settings if source.get(s.env, "").strip()}
+
+
+def from_environment(environ=None, types: dict | None = None, env_file: Path | None = None):
+    """Return the config keys set through SPT_* variables, typed; refuse what does not parse.
+
+    `types` is accepted for older callers; the types come from SETTINGS.
+    """
+    del types
+    return _parse(SETTINGS, environ, env_file)
+
+
+def web_settings(environ=None) -> dict:
+    """gunicorn's settings from SPT_WEB_* (WEB_CONCURRENCY is the fallback for workers)."""
+    environ = os.environ if environ is None else environ
+    values = {s.key: s.default for s in WEB_SETTINGS}
+    if environ.get("WEB_CONCURRENCY", "").strip():
+        values["workers"] = _typed(WEB_SETTINGS[1], environ["WEB_CONCURRENCY"])
+    return values | _parse(WEB_SETTINGS, environ)
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why this secret key is too weak for production, or None."""
+    if secret in KNOWN_SECRETS:
+        return "het is een gepubliceerde sleutel"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"hij is {len(secret)} tekens lang, minstens {MIN_SECRET_LENGTH} zijn nodig"
+    period = next((p for p in range(1, len(secret) // 2 + 1)
+                   if secret == (secret[:p] * (len(secret) // p + 1))[:len(secret)]), len(secret))
+    counts = Counter(secret[:period])
+    per_char = -sum(n / period * math.log2(n / period) for n in counts.values())
+    steps = sum(abs(ord(b) - ord(a)) <= 1 for a, b in zip(secret, secret[1:], strict=False))
+    if (per_char * period < MIN_SECRET_BITS or len(counts) < 10
+            or steps > (len(secret) - 1) / 3):
+        return ("hij is niet willekeurig genoeg (herhalingen, reeksen of te weinig "
+                "verschillende tekens)")
+    return None
+
+
+def _host_list(config) -> list[str]:
+    hosts = list(config.get("TRUSTED_HOSTS") or [])
+    if not hosts:
+        hosts = [urlsplit(config["BASE_URL"]).hostname or ""]
+        if config["SPT_ENV"] != "production":
+            hosts += [h for h in LOOPBACK_HOSTS if h not in hosts]
+    return hosts
 
 
 def finalise(config) -> None:
-    """Derive production settings and refuse an unsafe production configuration."""
+    """Check values set in code too, derive the trusted hosts; refuse an unsafe production."""
+    if config["SPT_ENV"] not in ENVIRONMENTS:
+        raise UnsafeConfigError(f"SPT_ENV={config['SPT_ENV']!r} ken ik niet; kies precies een "
+                                "van: " + ", ".join(ENVIRONMENTS) + ".")
+    config["TRUSTED_HOSTS"] = _host_list(config)
     if config["SPT_ENV"] != "production":
         return
-    if config["SECRET_KEY"] in ("", DEV_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
+    if problem := secret_problem(config["SECRET_KEY"] or ""):
         raise UnsafeConfigError(
-            "SPT_ENV=production needs SPT_SECRET_KEY: a random secret of at least 32 characters "
-            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
-        )
+            f"SPT_ENV=production weigert deze SPT_SECRET_KEY: {problem}. Maak een willekeurige "
+            "sleutel, bijvoorbeeld: python -c 'import secrets; print(secrets.token_hex(32))'.")
+    if urlsplit(config["MAIL_URL"] or "").scheme == "console":
+        raise UnsafeConfigError("SPT_MAIL_URL=console:// drukt e-mails met persoonlijke links af "
+                                "in het logboek; gebruik in productie smtp:// of smtps://.")
+    base = urlsplit(config["BASE_URL"])
+    if base.scheme != "https" and base.hostname not in LOOPBACK_HOSTS:
+        raise UnsafeConfigError("SPT_BASE_URL moet in productie met https:// beginnen: "
+                                "gemailde links worden ermee gemaakt.")
     config["SESSION_COOKIE_SECURE"] = True
     config["REMEMBER_COOKIE_SECURE"] = True

@@ -63,7 +63,11 @@ class ConnectBreaker:
         return connection
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, record) -> None:
+    # The audit log's DELETE trigger asks this function whether the bypass is open (SQLite has
+    # no session settings); spt.services.audit.database_bypass flips it per connection.
+    state = record.info.setdefault("spt_audit_bypass", [False])
+    dbapi_connection.create_function("spt_audit_bypass", 0, lambda: int(state[0]))
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

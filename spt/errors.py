@@ -3,11 +3,12 @@
 from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from spt.services.errors import DomainError
 
@@ -26,6 +27,34 @@ MESSAGES = {
     503: (_l("Even niet beschikbaar"), _l("SPT Match is tijdelijk niet beschikbaar. "
                                           "Probeer het over een paar minuten opnieuw.")),
 }
+
+
+def log_refusal(status: int) -> None:
+    """Log a 403/404 for an object id of a logged-in user: probing other parties' ids shows.
+
+    Written in a session of its own: the request's session may hold a failed transaction.
+    """
+    from flask_login import current_user
+    from sqlmodel import Session
+
+    from spt.db import get_engine
+    from spt.services import audit
+
+    ids = {k: v for k, v in (request.view_args or {}).items() if k.endswith("_id")}
+    if status not in (403, 404) or not ids or not getattr(current_user, "is_authenticated",
+                                                           False):
+        return
+    try:
+        with Session(get_engine()) as db:
+            audit.record(db, actor_id=current_user.id, action="access.refused",
+                         subject_type=(request.endpoint or "")[:30],
+                         detail={"status": status, "method": request.method,
+                                 "path": request.path[:200], **ids})
+            db.commit()
+    except Exception:  # the refusal itself must still be answered, never become a 500
+        from flask import current_app
+
+        current_app.logger.exception("Could not log a refused access")
 
 
 def render_error(status: int, detail: str | None = None):
@@ -82,10 +111,21 @@ def init_app(app) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        log_refusal(error.status)
         return render_error(error.status, error.message)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page template.
+        app.logger.warning("Refused a request for the untrusted host %r",
+                           request.environ.get("HTTP_HOST", "")[:200])
+        body = "<!doctype html><title>400</title><p>{}</p>".format(
+            escape(str(_l("Dit adres hoort niet bij SPT Match."))))
+        return body, 400, {"Content-Type": "text/html; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        log_refusal(error.code or 500)
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

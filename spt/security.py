@@ -1,11 +1,30 @@
-"""Security headers on every response."""
+"""Security headers on every response; bidi controls neutralised wherever a page shows text."""
+
+import re
+
+from flask import request
+from markupsafe import Markup
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
 
 
+# Bidi embedding, override and isolate controls (and the marks): in a name or skill they can
+# mirror the rest of an advisor's page ("Trojan Source" style); they are dropped when shown.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutralise_bidi(value):
+    """The value without bidi control characters (Markup stays Markup); Jinja's finalize."""
+    if isinstance(value, str) and BIDI_CONTROLS.search(value):
+        cleaned = BIDI_CONTROLS.sub("", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 def init_app(app) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response, and neutralise bidi controls in templates."""
+    app.jinja_env.finalize = neutralise_bidi
 
     @app.after_request
     def add_headers(response):
@@ -15,6 +34,10 @@ def init_app(app) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if request.endpoint != "static":
+            # Pages and downloads hold personal data: never kept by a browser or proxy cache.
+            headers["Cache-Control"] = "no-store"
+            headers.setdefault("Pragma", "no-cache")
         if app.config["SPT_ENV"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

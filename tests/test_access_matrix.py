@@ -40,6 +40,8 @@ PERMISSIONS = {
     "GET /static/<path:filename>": PUBLIC,
     "GET /taal/<lang>": PUBLIC,
     "GET /hoe-werkt-het-matchen": PUBLIC,
+    "GET /privacy": PUBLIC,
+    "GET /e-mailadres-bevestigen/<token>": PUBLIC,
     "GET /healthz": PUBLIC,
     "GET /api/suggest": PUBLIC,
     "GET /inloggen": PUBLIC, "POST /inloggen": PUBLIC,
@@ -270,3 +272,40 @@ def test_every_route_as_every_role_leaks_nothing(app, world):
             response = _request(clients[persona], key, paths[key])
             problems += _problems(key, _ROUTES[key], persona, response)
     assert not problems, "\n".join(problems)
+
+
+def test_every_refusal_of_another_partys_id_is_logged(app, world):
+    """A 403 or 404 on someone else's object leaves a trace: probing ids shows in the log."""
+    from spt.models import AuditEvent
+
+    clients, values = world
+    with app.test_request_context():
+        paths = {key: _path(rule, values) for key, rule in _ROUTES.items()
+                 if key.startswith("GET") and set(rule.arguments) & {"placement_id", "match_id",
+                                                                      "candidate_id"}}
+    refused = []
+    for persona in ("candidate", "other_employer"):
+        for key, path in sorted(paths.items()):
+            response = _request(clients[persona], key, path)
+            if response.status_code in (403, 404):
+                refused.append((persona, path))
+    assert refused, "the walk found nothing to refuse"
+    with app.app_context():
+        logged = [(e.actor_id, e.detail["path"]) for e in get_db().exec(
+            select(AuditEvent).where(AuditEvent.action == "access.refused"))]
+    assert len(logged) == len(refused)
+    assert {path for _actor, path in logged} == {path for _persona, path in refused}
+
+
+OWN = ["GET /werkgever/plekken/<int:placement_id>",
+       "GET /werkgever/plekken/<int:placement_id>/kandidaten",
+       "GET /werkgever/kandidaten/<int:match_id>"]
+
+
+def test_the_owner_reaches_its_own_objects(app, world):
+    """The same ids that other parties are refused open for the employer they belong to."""
+    clients, values = world
+    with app.test_request_context():
+        for key in OWN:
+            path = _path(_ROUTES[key], values)
+            assert _request(clients["employer"], key, path).status_code == 200, key

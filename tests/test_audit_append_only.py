@@ -52,15 +52,51 @@ def test_an_audit_event_cannot_be_deleted_through_the_session(app, event_id):
     update(AuditEvent).where(AuditEvent.actor_id == 1).values(actor_id=None),
     delete(AuditEvent),
     delete(AuditEvent.__table__),
-    text("DELETE FROM auditevent"),
-    text("update auditevent set action = 'test.forged'"),
-], ids=["orm-update", "orm-update-where", "orm-delete", "core-delete", "sql-delete",
-        "sql-update"])
-def test_bulk_and_raw_writes_to_the_audit_table_are_refused(app, event_id, statement):
+], ids=["orm-update", "orm-update-where", "orm-delete", "core-delete"])
+def test_bulk_writes_to_the_audit_table_are_refused_by_the_orm_guard(app, event_id, statement):
     with app.app_context():
         db = get_db()
         with pytest.raises(AuditLogIsAppendOnly):
             db.exec(statement)
+        db.rollback()
+    assert _actions(app) == ["test.original"]
+
+
+# Plain SQL that a text pattern misses (a comment, a CTE, quoting, a schema prefix): the
+# database's own trigger refuses every one of them.
+RAW_WRITES = [
+    "DELETE FROM auditevent",
+    "update auditevent set action = 'test.forged'",
+    "/* tidy up */ DELETE FROM auditevent",
+    "-- note\nUPDATE auditevent SET detail = '{}'",
+    "WITH old AS (SELECT id FROM auditevent) DELETE FROM auditevent WHERE id IN "
+    "(SELECT id FROM old)",
+    'DELETE FROM "auditevent" WHERE 1 = 1',
+    "UPDATE  AuditEvent  SET actor_id = NULL",
+]
+
+
+@pytest.mark.parametrize("statement", RAW_WRITES)
+def test_raw_sql_writes_are_refused_by_the_database_itself(app, event_id, statement):
+    from sqlalchemy.exc import DBAPIError
+
+    with app.app_context():
+        db = get_db()
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.exec(text(statement))
+        db.rollback()
+    assert _actions(app) == ["test.original"]
+
+
+def test_truncate_is_refused_on_postgresql(app, event_id):
+    from sqlalchemy.exc import DBAPIError
+
+    with app.app_context():
+        db = get_db()
+        if db.get_bind().dialect.name != "postgresql":
+            pytest.skip("SQLite has no TRUNCATE")
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.exec(text("TRUNCATE auditevent"))
         db.rollback()
     assert _actions(app) == ["test.original"]
 
@@ -81,11 +117,18 @@ def test_only_the_retention_bypass_may_delete_events(app, event_id):
         db = get_db()
         with audit.retention_purge_bypass(db):
             db.exec(delete(AuditEvent).where(AuditEvent.id == event_id))
-            db.commit()
+        db.commit()
         with pytest.raises(AuditLogIsAppendOnly):  # the bypass ended with the block
             db.exec(delete(AuditEvent))
         db.rollback()
-    assert _actions(app) == []
+        audit.record(db, actor_id=1, action="test.later")
+        db.commit()
+        from sqlalchemy.exc import DBAPIError
+
+        with pytest.raises(DBAPIError, match="append-only"):  # in the database too
+            db.exec(text("DELETE FROM auditevent"))
+        db.rollback()
+    assert _actions(app) == ["test.later"]
 
 
 def test_logins_employer_views_scores_exports_and_erasures_are_logged(app, client, login,

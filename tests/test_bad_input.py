@@ -212,9 +212,9 @@ def test_every_way_to_set_a_password_refuses_weak_ones(app, runner, make_user, w
         token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=accounts.RESET_SALT).dumps(
             {"id": user.id, "h": user.password_hash[-16:]})
         setters = [
-            lambda: accounts.register_candidate(db, email="a@example.nl", password=weak),
-            lambda: accounts.register_employer(db, email="b@example.nl", password=weak,
-                                               organisation="Bedrijf"),
+            lambda: accounts.sign_up(db, email="a@example.nl", password=weak, role="candidate"),
+            lambda: accounts.sign_up(db, email="b@example.nl", password=weak, role="employer",
+                                     organisation="Bedrijf"),
             lambda: accounts.create_user(db, email="c@example.nl", password=weak,
                                          role="advisor"),
             lambda: accounts.new_candidate_user(db, email="d@example.nl", password=weak),

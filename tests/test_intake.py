@@ -16,6 +16,7 @@ from spt.models import (
     User,
 )
 from tests.factories import PASSWORD
+from tests.mailbox import confirm, mails_to
 
 STEP1 = {"first_name": "Ali", "last_name": "Kaya", "email": "ali@example.nl",
          "phone": "06 1234 5678", "postcode": "1093 ab", "birth_year": "1985",
@@ -34,9 +35,10 @@ STEP6 = {"privacy_read": "y", "consent_matching": "y", "consent_employers": "y",
 STEPS = {1: STEP1, 2: STEP2, 3: STEP3, 4: STEP4, 5: STEP5}
 
 
-def fill_steps(client, upto: int = 5) -> None:
+def fill_steps(client, upto: int = 5, email: str = "ali@example.nl") -> None:
     for number in range(1, upto + 1):
-        response = client.post(f"/intake/{number}", data=STEPS[number])
+        data = STEPS[number] | ({"email": email} if number == 1 else {})
+        response = client.post(f"/intake/{number}", data=data)
         assert response.status_code == 302, (number, response.get_data(as_text=True)[-2000:])
 
 
@@ -46,10 +48,19 @@ def test_each_step_page_renders_with_progress_and_completeness(client):
         assert 'aria-current="step"' in html and "<meter" in html, number
 
 
+def finish_and_log_in(app, client) -> None:
+    """Step 6 for a visitor: the account waits for the mailed confirmation, then logs in."""
+    response = client.post("/intake/6", data=STEP6)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/inloggen")
+    confirm(app, client, "ali@example.nl")
+    login = client.post("/inloggen", data={"email": "ali@example.nl", "password": PASSWORD})
+    assert login.status_code == 302 and login.headers["Location"].endswith("/kandidaat/")
+
+
 def test_a_full_intake_creates_account_profile_consents_and_history(app, client):
     fill_steps(client)
     response = client.post("/intake/6", data=STEP6)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/kandidaat/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/inloggen")
     with app.app_context():
         db = get_db()
         user = db.exec(select(User).where(User.email == "ali@example.nl")).one()
@@ -78,9 +89,24 @@ def test_a_full_intake_creates_account_profile_consents_and_history(app, client)
         assert db.exec(select(IntakeDraft)).all() == []
 
 
-def test_the_home_page_shows_paths_after_the_intake(client):
+def test_a_visitors_new_account_logs_in_only_after_confirming_the_address(app, client):
     fill_steps(client)
     client.post("/intake/6", data=STEP6)
+    assert client.get("/kandidaat/").status_code == 302  # not logged in yet
+    refused = client.post("/inloggen", data={"email": "ali@example.nl", "password": PASSWORD})
+    assert refused.status_code == 400 and "Bevestig eerst je e-mailadres" in refused.get_data(
+        as_text=True)
+    finish_and_log_in_again = client.get("/kandidaat/")
+    assert finish_and_log_in_again.status_code == 302
+    confirm(app, client, "ali@example.nl")
+    assert client.post("/inloggen", data={"email": "ali@example.nl",
+                                          "password": PASSWORD}).status_code == 302
+    assert client.get("/kandidaat/").status_code == 200
+
+
+def test_the_home_page_shows_paths_after_the_intake(app, client):
+    fill_steps(client)
+    finish_and_log_in(app, client)
     html = client.get("/kandidaat/").get_data(as_text=True)
     assert "Loopbaanpaden die bij je passen" in html
     assert html.count('class="route"') >= 1
@@ -130,15 +156,22 @@ def test_the_intake_needs_consent_for_matching(app, client):
         assert get_db().exec(select(User)).all() == []
 
 
-def test_a_taken_email_is_refused_at_the_end_without_losing_the_draft(app, client, make_user):
+def test_a_taken_email_answers_like_a_new_one_and_mails_the_owner(app, client, make_user):
     make_user("candidate", email="ali@example.nl")
     fill_steps(client)
-    response = client.post("/intake/6", data=STEP6)
-    assert response.status_code == 400
-    assert "Er is al een account met dit e-mailadres." in response.get_data(as_text=True)
+    taken = client.post("/intake/6", data=STEP6)
+    fresh_client = app.test_client()
+    fill_steps(fresh_client, upto=5, email="nieuw@example.nl")
+    new = fresh_client.post("/intake/6", data=STEP6)
+    assert taken.status_code == new.status_code == 302
+    assert taken.headers["Location"] == new.headers["Location"]
+    assert "Er is al een account" not in client.get("/inloggen").get_data(as_text=True)
     with app.app_context():
-        assert len(get_db().exec(select(User)).all()) == 1
-        assert get_db().exec(select(IntakeDraft)).one().data["5"]["max_km"] == 25
+        assert len(get_db().exec(select(User)).all()) == 2  # the taken address got no second
+        kept = get_db().exec(select(IntakeDraft)).one()  # the visitor's draft, still unlinked
+        assert kept.user_id is None and kept.data["5"]["max_km"] == 25
+    (subject, body), = mails_to(app, "ali@example.nl")
+    assert "al een account" in subject and "/inloggen" in body
 
 
 BAD_INPUT = [
@@ -198,7 +231,7 @@ def test_editing_a_finished_profile_recomputes_matches(app, client):
     placement_id = make_placement(app, employer_id, pc4="1096", essential=("storingen-zoeken",),
                                   title="servicemonteur", kind="wep")
     fill_steps(client)
-    client.post("/intake/6", data=STEP6)
+    finish_and_log_in(app, client)
     from spt.models import Match
 
     with app.app_context():
@@ -213,18 +246,32 @@ def test_editing_a_finished_profile_recomputes_matches(app, client):
         assert kind["value"] == 0.0  # a wep is no longer a kind the candidate wants
 
 
-def test_a_visitor_with_an_account_logs_in_at_the_end_and_keeps_the_draft(app, client,
-                                                                          make_user):
-    user_id = make_user("candidate", email="ali@example.nl")
-    fill_steps(client)
-    login = client.post("/inloggen?next=/intake/6", data={"email": "ali@example.nl",
+def test_a_visitors_draft_never_crosses_into_the_account_that_logs_in(app, client, make_user):
+    """Shared computer: person 1 leaves a draft, person 2 logs in and sees none of it."""
+    user_id = make_user("candidate", email="tweede@example.nl")
+    fill_steps(client)  # person 1: Ali's name, address and birth year
+    login = client.post("/inloggen?next=/intake/1", data={"email": "tweede@example.nl",
                                                           "password": PASSWORD})
-    assert login.headers["Location"].endswith("/intake/6")
-    response = client.post("/intake/6", data={"privacy_read": "y", "consent_matching": "y"})
-    assert response.status_code == 302
+    assert login.headers["Location"].endswith("/intake/1")
+    page = client.get("/intake/1").get_data(as_text=True)
+    assert "Kaya" not in page and "ali@example.nl" not in page and "1985" not in page
+    client.post("/intake/1", data=STEP1 | {"first_name": "Bea", "last_name": "Tweede",
+                                           "email": "tweede@example.nl"})
     with app.app_context():
-        candidate = get_db().exec(select(Candidate).where(Candidate.user_id == user_id)).one()
-        assert candidate.intake_completed_at and candidate.max_km == 25
+        drafts = {d.user_id: d.data for d in get_db().exec(select(IntakeDraft))}
+        assert drafts[None]["1"]["email"] == "ali@example.nl"  # person 1's draft untouched
+        assert drafts[user_id]["1"]["email"] == "tweede@example.nl"
+        assert "2" not in drafts[user_id]  # nothing of person 1 came along
+
+
+def test_a_planted_intake_cookie_does_not_survive_login(app, client, make_user):
+    make_user("candidate", email="slachtoffer@example.nl")
+    fill_steps(client, email="aanvaller@example.nl")  # the attacker's draft in this browser
+    with client.session_transaction() as session:
+        planted = session["intake_token"]
+    client.post("/inloggen", data={"email": "slachtoffer@example.nl", "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert session.get("intake_token") != planted
 
 
 def test_step_one_starts_with_the_address_of_a_logged_in_candidate(client, make_user, login):

@@ -27,9 +27,12 @@ ALL = ("", _l("alle"))
 class NotesForm(FlaskForm):
     """Advisor-only notes about a candidate."""
 
-    notes = TextAreaField(_l("Notities (alleen voor adviseurs)"), validators=[Length(max=5000)],
+    notes = TextAreaField(_l("Notities voor adviseurs"), validators=[Length(max=5000)],
                           description=_l("Bijvoorbeeld motivatie en begeleidingsbehoefte. "
-                                         "De kandidaat en werkgevers zien dit niet."))
+                                         "Werkgevers zien dit niet. De kandidaat ziet het niet "
+                                         "in SPT Match, maar krijgt het als die haar of zijn "
+                                         "gegevens opvraagt (inzagerecht, AVG). Schrijf "
+                                         "feitelijk en respectvol."))
 
 
 class MapSkillForm(FlaskForm):

@@ -33,6 +33,11 @@ THEME_CHOICES = [("", _l("Kies een sector")), ("bouw", _l("Bouw en infra (GWW)")
                  ("mobiliteit", _l("Mobiliteit (auto, fiets, e-mobility)")), ("ict", _l("ICT"))]
 
 
+# The truth about who reads a note: the AVG's right of access covers it.
+NOTE_HELP = _l("Uw adviseur leest dit. De kandidaat ziet het niet in SPT Match, maar krijgt het "
+               "als die haar of zijn gegevens opvraagt (inzagerecht, AVG). Schrijf feitelijk en "
+               "respectvol.")
+
 class OrganisationForm(FlaskForm):
     """The organisation profile: who the employer is and how many newcomers it can guide."""
 
@@ -100,7 +105,7 @@ class DeclineForm(FlaskForm):
                                                        *DECLINE_REASONS.items()]),
                          default="", validators=[DataRequired(_l("Kies een reden."))])
     note = TextAreaField(_l("Toelichting"), validators=[Length(max=1000)],
-                         description=_l("Uw adviseur leest dit; de kandidaat niet letterlijk."))
+                         description=NOTE_HELP)
 
 
 class OutcomeForm(FlaskForm):
@@ -115,4 +120,4 @@ class OutcomeForm(FlaskForm):
         [("", _l("Kies een overeenkomst")), *CONTRACT_KINDS.items()]), default="")
     not_placed = SelectField(_l("Reden (bij niet geplaatst)"), choices=options(
         [("", _l("Kies een reden")), *((k, v[0]) for k, v in NOT_PLACED.items())]), default="")
-    note = TextAreaField(_l("Toelichting"), validators=[Length(max=1000)])
+    note = TextAreaField(_l("Toelichting"), validators=[Length(max=1000)], description=NOTE_HELP)

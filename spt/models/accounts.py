@@ -19,8 +19,14 @@ class User(SQLModel, table=True):
     active: bool = True
     # Raised on logout and password change: sessions carrying an older value are refused.
     session_version: int = 1
+    # Failed password or code steps from browsers without this user's device cookie, and from
+    # browsers with it: an attacker's failures slow down the first, never the owner's browser.
     failed_logins: int = 0
     locked_until: datetime | None = moment()
+    trusted_failed_logins: int = 0
+    trusted_locked_until: datetime | None = moment()
+    # False from self-registration until the mailed confirmation link is opened.
+    email_confirmed: bool = True
     last_login_at: datetime | None = moment()
     # Which optional mails the user wants; absent keys mean yes.
     mail_preferences: dict = json_dict()
@@ -77,3 +83,9 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = created_at()
     sent_at: datetime | None = moment()
     error: str | None = Field(default=None, max_length=500)
+    attempts: int = 0  # failed sending attempts
+    next_attempt_at: datetime | None = moment()  # back-off after a failure
+    failed_at: datetime | None = moment()  # set aside: it can never be sent as it is
+    # A secret link made only when sending (spt.services.mail.SECRET_LINK): kind and subject id.
+    secret_kind: str | None = Field(default=None, max_length=30)
+    secret_subject_id: int | None = None

@@ -52,6 +52,8 @@ class Candidate(SQLModel, table=True):
     updated_at: datetime | None = moment()
     # When the "your data will be removed" reminder went out for the current inactive period.
     retention_reminder_at: datetime | None = moment()
+    # Erased on request or after the retention period: an anonymous row kept for the KPIs only.
+    erased_at: datetime | None = moment(index=True)
 
     @property
     def number(self) -> str:

@@ -17,7 +17,7 @@ from spt.models import (
     Skill,
     User,
 )
-from spt.services import audit
+from spt.services import audit, mail
 from spt.services.errors import DomainError, NotFound
 
 
@@ -30,10 +30,14 @@ def counts(db: Session) -> dict[str, int]:
             for name, model in tables.items()}
 
 
-def outbox(db: Session, *, limit: int = 200) -> list[OutboxMessage]:
-    """The most recent outbound messages, newest first."""
+def outbox(db: Session, *, admin_id: int, limit: int = 200) -> list[tuple[OutboxMessage, str]]:
+    """The most recent outbound messages, newest first, with secret links masked (logged)."""
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
-    return list(db.exec(query))
+    rows = [(message, mail.shown_body(message)) for message in db.exec(query)]
+    audit.record(db, actor_id=admin_id, action="admin.outbox_viewed",
+                 detail={"messages": [m.id for m, _body in rows]})
+    db.commit()
+    return rows
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ def candidate_profiles(db: Session, candidates: list[Candidate]) -> list[matchin
 def active_candidates(db: Session) -> list[Candidate]:
     """Candidates with a finished intake whom the matcher may propose."""
     return list(db.exec(select(Candidate).where(col(Candidate.intake_completed_at).is_not(None),
+                                                col(Candidate.erased_at).is_(None),
                                                 col(Candidate.status).in_(ACTIVE_STATUSES))
                         .order_by(Candidate.id)))
 
@@ -85,7 +86,7 @@ def active_candidates(db: Session) -> list[Candidate]:
 def get_candidate(db: Session, candidate_id: int) -> Candidate:
     """A candidate or NotFound."""
     candidate = db.get(Candidate, candidate_id)
-    if candidate is None:
+    if candidate is None or candidate.erased_at is not None:
         raise NotFound(_("Deze kandidaat bestaat niet."))
     return candidate
 
@@ -209,7 +210,7 @@ def propose(db: Session, *, advisor: User, candidate_id: int, placement_id: int,
                          "exclusions": list(result.explanation.exclusions),
                          "factors": matches.explanation_json(result)["factors"],
                          "weights": matching.DEFAULT_WEIGHTS.factor_weights(placement.kind),
-                         "reason": override_reason.strip()[:1000]})
+                         "with_reason": True})
     db.flush()
     note = note or (_("Matchronde %(id)d", id=round_id) if round_id else "")
     return introductions.propose(db, advisor=advisor, match_id=match.id,
@@ -246,7 +247,7 @@ def map_skill(db: Session, *, advisor_id: int, candidate_skill_id: int,
         db.delete(duplicate)
     audit.record(db, actor_id=advisor_id, action="advisor.skill_mapped",
                  subject_type="candidate", subject_id=row.candidate_id,
-                 detail={"free_text": row.free_text[:200], "skill": skill.slug})
+                 detail={"candidate_skill_id": row.id, "skill": skill.slug})
     db.commit()
     return row
 

@@ -1,19 +1,24 @@
-"""The append-only audit log: events are added, never changed; only the retention purge removes."""
+"""The append-only audit log: events are added, never changed; only the retention purge removes.
 
-import re
+The database enforces it (triggers from migration 0004_security): an UPDATE is always refused, a
+DELETE or TRUNCATE only passes inside `database_bypass`, which the retention purge and a forced
+restore open on their own connection. The ORM guards below only make the mistake visible sooner.
+Events record what happened, never the words of a note or reason: those stay in the rows that
+erasure clears.
+"""
+
 from contextlib import contextmanager
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from spt.models import AuditEvent
 
 BYPASS_KEY = "spt_audit_retention_purge"
+SQLITE_STATE = "spt_audit_bypass"  # on the pooled connection's info, read by spt_audit_bypass()
 _TABLE = AuditEvent.__tablename__
-_WRITE_SQL = re.compile(rf"^\s*(UPDATE\s+\"?{_TABLE}\"?\s|DELETE\s+FROM\s+\"?{_TABLE}\"?(\s|$))",
-                        re.IGNORECASE)
 
 
 class AuditLogIsAppendOnly(RuntimeError):
@@ -29,16 +34,37 @@ def record(db: Session, *, actor_id: int | None, action: str, subject_type: str 
     return event_row
 
 
+_PG_BYPASS = "SELECT set_config('spt.audit_bypass', %s, true)"  # ends with the transaction
+
+
 @contextmanager
-def retention_purge_bypass(db: Session):
-    """Allow deleting expired audit events inside this block; only the retention purge uses it."""
-    connection_info = db.connection().info  # kept: the connection closes at commit
-    db.info[BYPASS_KEY] = connection_info[BYPASS_KEY] = True
+def database_bypass(connection: Connection):
+    """Let this connection delete audit events until the block (or its transaction) ends."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(_PG_BYPASS, ("on",))
+        try:
+            yield
+        finally:
+            if not connection.closed and connection.in_transaction():
+                connection.exec_driver_sql(_PG_BYPASS, ("off",))
+        return
+    state = connection.connection.info.setdefault(SQLITE_STATE, [False])
+    state[0] = True
     try:
         yield
     finally:
+        state[0] = False
+
+
+@contextmanager
+def retention_purge_bypass(db: Session):
+    """Allow deleting expired audit events inside this block; commit after the block."""
+    db.info[BYPASS_KEY] = True
+    try:
+        with database_bypass(db.connection()):
+            yield
+    finally:
         db.info.pop(BYPASS_KEY, None)
-        connection_info.pop(BYPASS_KEY, None)
 
 
 def _refuse_changed_events(db, _flush_context, _instances) -> None:
@@ -57,17 +83,10 @@ def _refuse_bulk_writes(state) -> None:
         raise AuditLogIsAppendOnly("Audit events cannot be changed or deleted.")
 
 
-def _refuse_raw_writes(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-    # The last line of defence: also plain SQL through the application's engines.
-    if _WRITE_SQL.match(statement) and not conn.info.get(BYPASS_KEY):
-        raise AuditLogIsAppendOnly("Audit events cannot be changed or deleted.")
-
-
 def _install_guards() -> None:
     if not event.contains(OrmSession, "before_flush", _refuse_changed_events):
         event.listen(OrmSession, "before_flush", _refuse_changed_events)
         event.listen(OrmSession, "do_orm_execute", _refuse_bulk_writes)
-        event.listen(Engine, "before_cursor_execute", _refuse_raw_writes)
 
 
 _install_guards()

@@ -136,12 +136,9 @@ def restore(engine: Engine, path: str | Path, *, force: bool = False) -> Summary
 
 def _empty(connection: Connection) -> None:
     # The audit log is append-only for the app; a forced restore replaces it with the backup's.
-    connection.info[audit.BYPASS_KEY] = True
-    try:
+    with audit.database_bypass(connection):
         for table in reversed(metadata.sorted_tables):
             connection.execute(table.delete())
-    finally:
-        connection.info.pop(audit.BYPASS_KEY, None)
 
 
 def _load(connection: Connection, handle) -> dict[str, int]:

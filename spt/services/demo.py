@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import yaml
+from flask import current_app
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from spt.models import (
@@ -23,6 +25,7 @@ from spt.models import (
 )
 from spt.models._base import utcnow
 from spt.services import matches, postcodes
+from spt.services.errors import DomainError
 from spt.services.passwords import hash_password
 from spt.services.reference import data_file
 
@@ -51,7 +54,13 @@ def _spec() -> dict:
 
 
 def seed(db: Session) -> DemoSummary:
-    """Create the demo accounts, employers, placements and candidates that are missing."""
+    """Create the demo accounts, employers, placements and candidates that are missing.
+
+    Refused in production: the demo admin's password and TOTP key are published.
+    """
+    if current_app.config["SPT_ENV"] == "production":
+        raise DomainError(_("Demogegevens horen niet in productie: de wachtwoorden en de "
+                            "TOTP-sleutel van de demo-accounts zijn openbaar."))
     spec = _spec()
     password_hash = hash_password(spec["password"])
     existing = set(db.exec(select(User.email)))

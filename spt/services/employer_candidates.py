@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +24,7 @@ from spt.services.employers import capacity
 from spt.services.errors import DomainError, NotFound
 from spt.services.placements import PROPOSED, get_own
 from spt.services.profile import age_band
+from spt.urls import external_url
 
 # Proposals that ended after the employer saw them stay visible as history.
 HISTORY = ("afgewezen", "uitgevallen", "on_hold")
@@ -92,7 +92,9 @@ def _visible(employer: Employer):
     return (select(Match, Candidate, Placement)
             .join(Candidate, Candidate.id == Match.candidate_id)
             .join(Placement, Placement.id == Match.placement_id)
-            .where(Placement.employer_id == employer.id,
+            .join(Employer, Employer.id == Placement.employer_id)
+            .where(Placement.employer_id == employer.id, col(Employer.verified_at).is_not(None),
+                   col(Candidate.erased_at).is_(None),
                    or_(col(Match.status).in_(PROPOSED), waiting,
                        and_(col(Match.status).in_(HISTORY), col(Match.id).in_(seen)))))
 
@@ -125,7 +127,8 @@ def _card(db: Session, employer: Employer, match: Match, candidate: Candidate,
     return CandidateCard(
         match=match, placement=placement, number=candidate.number,
         municipality=area.municipality if area else None,
-        age_band=age_band(candidate.birth_year), level=candidate.level,
+        # The age band only with consent: the public pages promise age never plays a part.
+        age_band=age_band(candidate.birth_year) if identity else None, level=candidate.level,
         hours_per_week=candidate.hours_per_week, available_from=candidate.available_from,
         skills=tuple(skills), identity=identity,
         matched=tuple((labels.get(m.get("requirement"), m.get("requirement")),
@@ -136,12 +139,19 @@ def _card(db: Session, employer: Employer, match: Match, candidate: Candidate,
         distance_km=explanation.get("distance_km"))
 
 
-def for_placement(db: Session, *, employer: Employer, placement_id: int):
-    """A placement of this employer and the candidates proposed for it, best score first."""
+def for_placement(db: Session, *, employer: Employer, actor_id: int, placement_id: int):
+    """This employer's placement and the candidates proposed for it, best first (logged)."""
     placement = get_own(db, employer, placement_id)
     rows = db.exec(_visible(employer).where(Match.placement_id == placement.id)
                    .order_by(col(Match.score).desc(), Match.id))
-    return placement, [_card(db, employer, *row) for row in rows]
+    cards = [_card(db, employer, *row) for row in rows]
+    audit.record(db, actor_id=actor_id, action="employer.viewed_candidate_list",
+                 subject_type="placement", subject_id=placement.id,
+                 detail={"employer_id": employer.id,
+                         "shown": [[c.match.id, c.match.candidate_id, c.identity is not None]
+                                   for c in cards]})
+    db.commit()
+    return placement, cards
 
 
 def view(db: Session, *, employer: Employer, actor_id: int, match_id: int) -> CandidateCard:
@@ -265,6 +275,6 @@ def _finish(db: Session, employer: Employer, actor_id: int, match: Match, candid
                           "%(what)s.\n\nBekijk de details in SPT Match: %(link)s",
                           employer=employer.name, number=candidate.number,
                           title=placement.title, what=what,
-                          link=url_for("advisor.home", _external=True)))
+                          link=external_url("advisor.home")))
     db.commit()
     return match

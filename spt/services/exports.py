@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 does not allow; they would make the workbook unreadable.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def neutralise(value):
@@ -21,7 +22,7 @@ def neutralise(value):
         return "" if value is None else str(value)
     if isinstance(value, int | float):
         return value
-    text = str(value)
+    text = _BIDI.sub("", str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

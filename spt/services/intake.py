@@ -4,7 +4,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from spt.models import (
     Candidate,
@@ -20,6 +20,7 @@ from spt.models import (
 from spt.models._base import utcnow
 from spt.services import accounts, audit, matches, matchmaking, postcodes
 from spt.services.errors import DomainError
+from spt.services.passwords import hash_password, password_problem
 
 PRIVACY_VERSION = "2026-11"
 PURPOSES = ("matching", "employers_pseudonymous", "mail", "research")
@@ -28,13 +29,17 @@ REQUIRED_STEPS = (1, 4, 5)  # steps 2 and 3 may stay empty: a school leaver has 
 
 
 def find_draft(db: Session, *, user_id: int | None, token: str | None) -> IntakeDraft | None:
-    """The open draft of this account, else of this browser session."""
+    """The open draft of this account; for a visitor, of this browser session.
+
+    A logged-in user never gets a visitor's draft: on a shared computer (or with a planted
+    cookie) it would show one person's details to another and overwrite the account's contact
+    details with someone else's.
+    """
     if user_id is not None:
-        draft = db.exec(select(IntakeDraft).where(IntakeDraft.user_id == user_id)).first()
-        if draft is not None:
-            return draft
+        return db.exec(select(IntakeDraft).where(IntakeDraft.user_id == user_id)).first()
     if token:
-        return db.exec(select(IntakeDraft).where(IntakeDraft.token == token)).first()
+        return db.exec(select(IntakeDraft).where(IntakeDraft.token == token,
+                                                 col(IntakeDraft.user_id).is_(None))).first()
     return None
 
 
@@ -44,8 +49,6 @@ def _draft_for_write(db: Session, user_id: int | None, token: str) -> IntakeDraf
         draft = IntakeDraft(token=token, user_id=user_id, data={})
         if user_id is not None:
             draft.data = _profile_as_draft(db, user_id)
-    elif draft.user_id is None and user_id is not None:
-        draft.user_id = user_id  # a visitor who logged in keeps what they filled in
     return draft
 
 
@@ -147,8 +150,13 @@ def missing_steps(data: dict) -> list[int]:
 
 
 def complete(db: Session, *, user: User | None, token: str, consents: dict[str, bool],
-             password: str | None = None) -> User:
-    """Finish the intake: account (if needed), profile, consents and matches in one commit."""
+             password: str | None = None) -> User | None:
+    """Finish the intake: account (if needed), profile, consents and matches in one commit.
+
+    A visitor's new account waits for the mailed confirmation before the first login; for an
+    address that already has an account its owner gets a mail and nothing is linked (None).
+    The visitor is told the same in both cases.
+    """
     draft = find_draft(db, user_id=user.id if user else None, token=token)
     if draft is None:
         return _update_consents(db, user, consents)
@@ -159,6 +167,13 @@ def complete(db: Session, *, user: User | None, token: str, consents: dict[str, 
                           field="consent_matching")
     if user is None:
         email = draft.data["1"]["email"]
+        if problem := password_problem(password or ""):
+            raise DomainError(problem, field="password")
+        if (owner := accounts.find_by_email(db, email)) is not None:
+            hash_password(password or "")  # the same work as a new account
+            accounts.notify_taken_address(db, owner)
+            db.commit()
+            return None
         user = accounts.new_candidate_user(db, email=email, password=password or "")
     candidate = db.exec(select(Candidate).where(Candidate.user_id == user.id)).first()
     if candidate is None:

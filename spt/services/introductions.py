@@ -1,6 +1,5 @@
 """Introductions: an advisor proposes, the candidate consents per employer, identity follows."""
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
@@ -8,6 +7,7 @@ from spt.models import Candidate, Consent, Employer, Match, Placement, User
 from spt.models._base import utcnow
 from spt.services import audit, mail, pipeline
 from spt.services.errors import DomainError, NotFound
+from spt.urls import external_url
 
 PURPOSE = "introduction"
 
@@ -35,6 +35,11 @@ def propose(db: Session, *, advisor: User, match_id: int, expected_version: int,
             note: str = "") -> Match:
     """Propose a match: the candidate is asked for consent for this employer (logged)."""
     match, candidate, placement, employer = _match_with_parties(db, match_id)
+    if employer.verified_at is None:
+        raise DomainError(_("%(name)s is nog niet gecontroleerd. Controleer de werkgever eerst; "
+                            "daarna kunt u kandidaten voorstellen.", name=employer.name))
+    if candidate.erased_at is not None:
+        raise NotFound(_("Deze kandidaat bestaat niet."))
     pipeline.move_match(db, match, "wacht_op_kandidaat", actor_id=advisor.id, reason=note,
                         expected_version=expected_version,
                         values={"proposed_by_id": advisor.id, "proposed_at": utcnow()})
@@ -42,7 +47,7 @@ def propose(db: Session, *, advisor: User, match_id: int, expected_version: int,
     audit.record(db, actor_id=advisor.id, action="advisor.proposed", subject_type="match",
                  subject_id=match.id, detail={"score": match.score,
                                               "factors": match.explanation.get("factors", []),
-                                              "note": note[:500]})
+                                              "with_note": bool(note.strip())})
     _mail_candidate(db, candidate, placement, employer)
     db.commit()
     return match
@@ -58,7 +63,7 @@ def _mail_candidate(db: Session, candidate: Candidate, placement: Placement,
                       "'%(title)s'. Geef je toestemming? De werkgever ziet je naam pas als "
                       "je ja zegt.\n\nBekijk het voorstel: %(link)s",
                       employer=employer.name, title=placement.title,
-                      link=url_for("candidate.home", _external=True)))
+                      link=external_url("candidate.home")))
 
 
 def answer(db: Session, *, user: User, match_id: int, consent: bool) -> Match:
@@ -90,7 +95,7 @@ def _mail_employer(db: Session, employer: Employer, placement: Placement) -> Non
     mail.queue(db, to=user.email, subject=_("Nieuwe kandidaat voorgesteld"),
                body=_("Een adviseur van het Servicepunt Techniek stelt een kandidaat voor "
                       "voor uw plek '%(title)s'. Bekijk het profiel: %(link)s",
-                      title=placement.title, link=url_for("employer.home", _external=True)))
+                      title=placement.title, link=external_url("employer.home")))
 
 
 def withdraw(db: Session, *, user: User, match_id: int) -> Match:

@@ -60,16 +60,18 @@ def _accepted_step(secret: str, code: str, last_step: int | None) -> int | None:
     return None
 
 
-def verify_login(db: Session, *, user_id: int, code: str) -> User:
-    """Finish a login with the TOTP code; wrong codes count towards the account lockout."""
+def verify_login(db: Session, *, user_id: int, code: str, trusted: bool = False) -> User:
+    """Finish a login with the TOTP code; wrong codes count towards the login throttle."""
     user = db.get(User, user_id)
     if user is None or not user.active or not user.totp_secret:
         raise DomainError(_("Log opnieuw in."))
     now = utcnow()
-    accounts.refuse_when_locked(user, now)
+    if accounts.is_throttled(user, now, trusted=trusted):
+        raise DomainError(_("Te veel mislukte pogingen. Probeer het over 15 minuten opnieuw."),
+                          field="code")
     step = _accepted_step(user.totp_secret, code, user.totp_last_step)
     if step is None:
-        accounts.count_failure(db, user, now)
+        accounts.count_failure(db, user, now, trusted=trusted)
         raise DomainError(_("Deze code klopt niet. Gebruik de nieuwste code uit je app."),
                           field="code")
     user.totp_last_step = step

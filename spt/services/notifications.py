@@ -2,13 +2,13 @@
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, col, func, select
 
 from spt.models import Candidate, Employer, Match, User
 from spt.models._base import utcnow
 from spt.services import mail, workqueue
+from spt.urls import external_url
 
 PREFERENCE = "advisor_digest"
 
@@ -23,7 +23,8 @@ def _figures(db: Session, advisor_id: int, now: datetime) -> list[tuple[str, int
     return [
         (_("Nieuwe intakes zonder adviseur (laatste 24 uur)"), _count(db, select(func.count())
          .select_from(Candidate).where(Candidate.intake_completed_at >= since,
-                                       col(Candidate.advisor_id).is_(None)))),
+                                       col(Candidate.advisor_id).is_(None),
+                                       col(Candidate.erased_at).is_(None)))),
         (_("Werkgevers om te controleren"), _count(db, select(func.count()).select_from(Employer)
                                                   .where(col(Employer.verified_at).is_(None)))),
         (_("Voorstellen die wachten op de kandidaat"),
@@ -33,6 +34,7 @@ def _figures(db: Session, advisor_id: int, now: datetime) -> list[tuple[str, int
         (_("Uw kandidaten zonder contact in 4 weken"), _count(db, select(func.count())
          .select_from(Candidate).where(
              Candidate.advisor_id == advisor_id, col(Candidate.status).in_(workqueue.FOLLOW_UP),
+             col(Candidate.erased_at).is_(None),
              func.coalesce(Candidate.last_contact_at, Candidate.intake_completed_at,
                            Candidate.created_at)
              < now - timedelta(days=workqueue.NO_CONTACT_DAYS)))),
@@ -42,7 +44,7 @@ def _figures(db: Session, advisor_id: int, now: datetime) -> list[tuple[str, int
 def send_digest(db: Session, *, now: datetime | None = None) -> int:
     """Queue the daily digest for every active advisor who wants it and has work; return count."""
     now = now or utcnow()
-    link = current_app.config["BASE_URL"].rstrip("/") + "/adviseur/"
+    link = external_url("advisor.home")
     advisors = db.exec(select(User).where(User.role == "advisor", User.active)
                        .order_by(User.id)).all()
     sent = 0

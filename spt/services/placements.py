@@ -28,6 +28,10 @@ PROPOSED = ("voorgesteld", "kennismaking", "proefplaatsing", "geplaatst")
 NOT_LOOKING = ("geplaatst", "nazorg", "duurzaam_geplaatst", "uitgevallen", "on_hold")
 
 
+# Bands of the 'candidates fit now' figure: the smallest says less than ten, never how many.
+BANDS = ((10, "< 10"), (25, "10-25"), (50, "25-50"), (100, "50-100"), (10**9, "100+"))
+
+
 class InvalidPlacement(DomainError):
     """One or more fields broke a rule; `errors` maps each field to its Dutch message."""
 
@@ -217,6 +221,7 @@ def change_status(db: Session, *, employer: Employer, actor_id: int, placement_i
 def fitting_count(db: Session, placement: Placement) -> int:
     """How many registered candidates fit this placement now (a count, never who)."""
     candidates = db.exec(select(Candidate).where(col(Candidate.intake_completed_at).is_not(None),
+                                                 col(Candidate.erased_at).is_(None),
                                                  col(Candidate.status).not_in(NOT_LOOKING)))
     profiles = [matchmaking.candidate_profile(db, c) for c in candidates]
     if not profiles:
@@ -224,3 +229,18 @@ def fitting_count(db: Session, placement: Placement) -> int:
     profile = matchmaking.placement_profiles(db, [placement])[0]
     return len(matching.rank_candidates(profile, profiles, explain=False,
                                         knowledge=matchmaking.catalogue(db).knowledge))
+
+
+def fitting_band(db: Session, employer: Employer, placement: Placement) -> str | None:
+    """How many candidates fit, as a band ('10-25'), and nothing for an unverified employer.
+
+    An exact count for any postcode, hours and requirements an employer tries would tell whether
+    one named person is registered, and where; a band of at least ten does not.
+    """
+    if employer.verified_at is None:
+        return None
+    count = fitting_count(db, placement)
+    for upper, label in BANDS:
+        if count < upper:
+            return label
+    return BANDS[-1][1]

@@ -23,26 +23,38 @@ from spt.models import (
     StatusChange,
     User,
 )
-from spt.services import audit
+from spt.models._base import utcnow
+from spt.services import accounts, audit
 from spt.services.errors import NotFound
 
 # Every table that holds data about a candidate, and how export and erasure treat it.
-# tests/test_privacy.py fails when a table referring to a candidate or user is missing here.
+# tests/test_privacy.py fails when a table referring to a candidate or user is missing here;
+# the privacy page (templates/main/privacy.html) tells candidates the same in Dutch.
 COVERAGE = {
-    "candidate": "exported; personal fields blanked on erasure, aggregates kept",
+    "candidate": "exported; every personal and profile field blanked on erasure, marked erased; "
+                 "the anonymous row (number, status, dates) kept for the KPIs",
     "candidateskill": "exported; deleted",
     "candidateoccupation": "exported; deleted",
     "consent": "exported; deleted",
-    "match": "exported; free text cleared, kept for KPIs without identity",
+    "match": "exported; computed ones deleted, the rest kept for the KPIs without free text "
+             "(notes, reasons, explanation); open ones closed",
     "moduleenrolment": "exported; reason cleared, kept for KPIs without identity",
-    "statuschange": "exported; kept (no personal data), actor link removed",
+    "statuschange": "exported; reasons cleared (free text), actor link removed, kept for KPIs",
     "intakedraft": "exported; deleted",
     "outboxmessage": "exported; deleted",
-    "auditevent": "exported; kept (ids only, append-only)",
+    "auditevent": "exported; kept: who did what when, as ids; events never hold the words of "
+                  "notes or reasons (append-only)",
     "user": "exported; deleted",
 }
-PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "pc4",
-                   "birth_year", "heard_via", "education_field", "advisor_notes")
+# Blanked on erasure: empty text, None, or an empty list.
+PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "heard_via",
+                   "education_field", "advisor_notes")
+PROFILE_FIELDS = ("pc4", "birth_year", "gender", "nt2_speaker", "nt2_level", "level",
+                  "foreign_diploma", "hours_per_week", "available_from", "max_km",
+                  "retention_reminder_at")
+LIST_FIELDS = ("certificates", "driving_licences", "themes", "kinds")
+# Matches that ended or led to a placement keep their status; open ones are closed.
+KEPT_MATCH_STATUSES = ("afgewezen", "uitgevallen", "geplaatst")
 
 
 def _plain(value):
@@ -56,7 +68,7 @@ def _row(row, exclude=()) -> dict:
 def export_candidate(db: Session, *, candidate_id: int, actor_id: int | None) -> dict:
     """Everything stored about a candidate, as JSON-ready data (the export is logged)."""
     candidate = db.get(Candidate, candidate_id)
-    if candidate is None:
+    if candidate is None or candidate.erased_at is not None:
         raise NotFound(_("Kandidaat niet gevonden."))
     user = db.get(User, candidate.user_id) if candidate.user_id else None
     data = {
@@ -109,22 +121,43 @@ def _audit_events(db: Session, candidate: Candidate, user: User | None):
     return db.exec(select(AuditEvent).where(about).order_by(AuditEvent.id))
 
 
-def erase_candidate(db: Session, *, candidate_id: int, actor_id: int | None) -> None:
-    """Remove personal data and free text; keep anonymous aggregates for the KPIs."""
-    candidate = db.get(Candidate, candidate_id)
+def erase_own_account(db: Session, *, user: User, password: str, trusted: bool) -> None:
+    """A candidate erases their own account after the password check (counted like a login)."""
+    accounts.check_password(db, user, password, trusted=trusted)
+    candidate = db.exec(select(Candidate).where(Candidate.user_id == user.id)).first()
     if candidate is None:
+        raise NotFound(_("Kandidaat niet gevonden."))
+    erase_candidate(db, candidate_id=candidate.id, actor_id=user.id)
+
+
+def erase_candidate(db: Session, *, candidate_id: int, actor_id: int | None) -> None:
+    """Remove personal data and every free text about the person; keep anonymous aggregates.
+
+    The candidate is marked erased and leaves every list, ranking and count; open matches are
+    closed (status uitgevallen, no reason), so no employer or advisor keeps a 'ghost'.
+    """
+    candidate = db.get(Candidate, candidate_id)
+    if candidate is None or candidate.erased_at is not None:
         raise NotFound(_("Kandidaat niet gevonden."))
     user = db.get(User, candidate.user_id) if candidate.user_id else None
     for model in (CandidateSkill, CandidateOccupation, Consent):
         db.exec(delete(model).where(model.candidate_id == candidate_id))
-    db.exec(update(Match).where(Match.candidate_id == candidate_id).values(
-        explanation={}, override_reason=None, decline_note="", outcome_reason=""))
+    _erase_matches(db, candidate_id)
     db.exec(update(ModuleEnrolment).where(ModuleEnrolment.candidate_id == candidate_id)
             .values(reason=""))
+    db.exec(update(StatusChange).where(StatusChange.subject_type == "candidate",
+                                       StatusChange.subject_id == candidate_id)
+            .values(reason=""))
+    addresses = {a for a in (candidate.email, user.email if user else "") if a}
+    if addresses:
+        db.exec(delete(OutboxMessage).where(col(OutboxMessage.recipient).in_(addresses)))
     for field in PERSONAL_FIELDS:
-        setattr(candidate, field, None if field in ("pc4", "birth_year") else "")
-    candidate.certificates, candidate.driving_licences = [], []
-    candidate.user_id = None
+        setattr(candidate, field, "")
+    for field in PROFILE_FIELDS:
+        setattr(candidate, field, None)
+    for field in LIST_FIELDS:
+        setattr(candidate, field, [])
+    candidate.user_id, candidate.erased_at = None, utcnow()
     db.add(candidate)
     if user is not None:
         _erase_user(db, user)
@@ -133,9 +166,28 @@ def erase_candidate(db: Session, *, candidate_id: int, actor_id: int | None) -> 
     db.commit()
 
 
+def _erase_matches(db: Session, candidate_id: int) -> None:
+    db.exec(delete(Match).where(Match.candidate_id == candidate_id, Match.status == "berekend"))
+    matches = list(db.exec(select(Match).where(Match.candidate_id == candidate_id)))
+    ids = [m.id for m in matches]
+    if not ids:
+        return
+    db.exec(update(StatusChange).where(StatusChange.subject_type == "match",
+                                       col(StatusChange.subject_id).in_(ids)).values(reason=""))
+    now = utcnow()
+    for match in matches:
+        if match.status not in KEPT_MATCH_STATUSES:
+            db.add(StatusChange(subject_type="match", subject_id=match.id,
+                                from_status=match.status, to_status="uitgevallen", reason=""))
+            match.status, match.version = "uitgevallen", match.version + 1
+        match.explanation, match.override_reason = {}, None
+        match.decline_note = match.outcome_reason = ""
+        match.updated_at = now
+        db.add(match)
+
+
 def _erase_user(db: Session, user: User) -> None:
     db.exec(delete(IntakeDraft).where(IntakeDraft.user_id == user.id))
-    db.exec(delete(OutboxMessage).where(OutboxMessage.recipient == user.email))
     db.exec(update(StatusChange).where(StatusChange.actor_id == user.id).values(actor_id=None))
     db.flush()
     db.delete(user)

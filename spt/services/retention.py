@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select, update
 
 from spt.models import AuditEvent, Candidate, IntakeDraft, Match, OutboxMessage, StatusChange, User
 from spt.services import audit, mail, privacy
+from spt.urls import external_url
 
 MIN_AUDIT_MONTHS = 6  # the audit log is evidence: never kept shorter than this
 CLOSED_STATUSES = ("afgewezen", "uitgevallen")
@@ -158,7 +159,7 @@ def purge(db: Session, *, now: datetime, dry_run: bool = False) -> PurgePlan:
         "outbox_messages": todo.outbox_messages})
     with audit.retention_purge_bypass(db):
         db.exec(delete(AuditEvent).where(_audit_expired(now, settings)))
-        db.commit()
+    db.commit()
     return todo
 
 
@@ -167,7 +168,7 @@ def _remind(db: Session, candidate: Candidate, now: datetime, settings: Periods)
     address = user.email if user else candidate.email
     if address:
         months_left = settings.inactive_months - settings.reminder_months
-        link = current_app.config["BASE_URL"].rstrip("/") + "/inloggen"
+        link = external_url("auth.login")
         mail.queue(db, to=address, subject=_("Je gegevens bij SPT Match worden binnenkort "
                                              "verwijderd"),
                    body=_("Je hebt SPT Match al een tijd niet gebruikt. Over %(n)d maand(en) "

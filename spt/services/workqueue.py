@@ -20,6 +20,8 @@ LIST_LIMIT = 50
 FOLLOW_UP = ("intake_afgerond", "orientatie", "matchvoorstel", "voorgesteld", "kennismaking",
              "proefplaatsing", "geplaatst", "nazorg", "afgewezen", "on_hold")
 # Match statuses an advisor may set by hand; consent steps go through proposals and answers.
+# Erased candidates are anonymous rows kept for the KPIs: no list or count shows them.
+LIVE = col(Candidate.erased_at).is_(None)
 MANUAL_MATCH_TARGETS = ("matchvoorstel", "kennismaking", "proefplaatsing", "geplaatst",
                         "afgewezen", "uitgevallen", "on_hold", "berekend")
 
@@ -50,7 +52,8 @@ def _introductions(db: Session, status: str) -> list:
         .join(Candidate, Candidate.id == Match.candidate_id)
         .join(Placement, Placement.id == Match.placement_id)
         .join(Employer, Employer.id == Placement.employer_id)
-        .where(Match.status == status).order_by(Match.proposed_at).limit(LIST_LIMIT)))
+        .where(Match.status == status, col(Candidate.erased_at).is_(None))
+        .order_by(Match.proposed_at).limit(LIST_LIMIT)))
 
 
 def overview(db: Session, *, now: datetime | None = None) -> Workqueue:
@@ -61,10 +64,10 @@ def overview(db: Session, *, now: datetime | None = None) -> Workqueue:
     return Workqueue(
         new_intakes=list(db.exec(select(Candidate).where(
             Candidate.intake_completed_at >= now - timedelta(days=NEW_INTAKE_DAYS),
-            col(Candidate.advisor_id).is_(None)).order_by(Candidate.intake_completed_at)
+            col(Candidate.advisor_id).is_(None), LIVE).order_by(Candidate.intake_completed_at)
             .limit(LIST_LIMIT))),
         incomplete=list(db.exec(select(Candidate).where(
-            col(Candidate.intake_completed_at).is_(None)).order_by(Candidate.created_at)
+            col(Candidate.intake_completed_at).is_(None), LIVE).order_by(Candidate.created_at)
             .limit(LIST_LIMIT))),
         employers_to_verify=list(db.exec(select(Employer).where(
             col(Employer.verified_at).is_(None)).order_by(Employer.created_at).limit(LIST_LIMIT))),
@@ -75,7 +78,7 @@ def overview(db: Session, *, now: datetime | None = None) -> Workqueue:
             Placement.start_date <= (now + timedelta(days=STARTING_SOON_DAYS)).date())
             .order_by(Placement.start_date).limit(LIST_LIMIT))),
         no_contact=list(db.exec(select(Candidate).where(
-            col(Candidate.status).in_(FOLLOW_UP),
+            col(Candidate.status).in_(FOLLOW_UP), LIVE,
             last_seen < now - timedelta(days=NO_CONTACT_DAYS)).order_by(last_seen)
             .limit(LIST_LIMIT))),
     )
@@ -83,7 +86,7 @@ def overview(db: Session, *, now: datetime | None = None) -> Workqueue:
 
 def _candidate(db: Session, candidate_id: int) -> Candidate:
     candidate = db.get(Candidate, candidate_id)
-    if candidate is None:
+    if candidate is None or candidate.erased_at is not None:
         raise NotFound(_("Deze kandidaat bestaat niet."))
     return candidate
 
@@ -139,7 +142,7 @@ def _region(pc4: str | None) -> str:
 
 def board(db: Session, filters: BoardFilters) -> Board:
     """Candidates with a completed or started intake, per status, filtered."""
-    query = select(Candidate).order_by(Candidate.id)
+    query = select(Candidate).where(LIVE).order_by(Candidate.id)
     if filters.advisor_id:
         query = query.where(Candidate.advisor_id == filters.advisor_id)
     rows = [c for c in db.exec(query)
@@ -164,7 +167,8 @@ def move_candidates(db: Session, *, actor_id: int, candidate_ids: list[int], sta
         raise DomainError(_("Kies eerst een of meer kandidaten."), field="candidate_ids")
     if status not in pipeline.CANDIDATE_STATUSES:
         raise DomainError(_("Kies een bestaande status."), field="status")
-    candidates = list(db.exec(select(Candidate).where(col(Candidate.id).in_(candidate_ids))))
+    candidates = list(db.exec(select(Candidate).where(col(Candidate.id).in_(candidate_ids),
+                                                      LIVE)))
     if len(candidates) != len(set(candidate_ids)):
         raise NotFound(_("Deze kandidaat bestaat niet."))
     for candidate in candidates:
@@ -199,7 +203,7 @@ def move_match(db: Session, *, actor_id: int, match_id: int, status: str, reason
     candidate = db.get(Candidate, match.candidate_id)
     pipeline.follow_match(db, candidate, status, actor_id=actor_id, reason=reason)
     audit.record(db, actor_id=actor_id, action="advisor.moved_match", subject_type="match",
-                 subject_id=match.id, detail={"to": status, "reason": reason[:500]})
+                 subject_id=match.id, detail={"to": status})
     db.commit()
     return match
 

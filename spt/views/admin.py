@@ -23,7 +23,8 @@ def home():
 @role_required("admin")
 def outbox():
     """The outbound mail as stored (sent over SMTP or kept in the outbox)."""
-    return render_template("beheer/outbox.html", messages=admin_service.outbox(get_db()))
+    return render_template("beheer/outbox.html",
+                           messages=admin_service.outbox(get_db(), admin_id=current_user.id))
 
 
 @bp.get("/gebruikers")

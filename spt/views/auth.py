@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from spt.db import get_db
@@ -27,6 +28,7 @@ from spt.forms.auth import (
 )
 from spt.services import accounts, mfa
 from spt.services.errors import DomainError
+from spt.urls import safe_path
 from spt.views import add_error, render_form
 
 bp = Blueprint("auth", __name__)
@@ -62,11 +64,37 @@ def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _safe_next(target: str | None) -> str | None:
-    # Only local paths: an open redirect would help phishing.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+DEVICE_COOKIE = "spt_device"
+
+
+def register_limit() -> str:
+    """The rate limit of registrations from one address."""
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def password_check_limit() -> str:
+    """The rate limit of current-password checks by a logged-in user."""
+    return current_app.config["PASSWORD_CHECK_RATE_LIMIT"]
+
+
+def per_user() -> str:
+    """Rate-limit key: the logged-in user, else the client address."""
+    user_id = getattr(current_user, "id", None)
+    return f"user:{user_id}" if user_id else get_remote_address()
+
+
+def trusted_device(user=None) -> bool:
+    """Whether this browser carries the device cookie of this (or the current) user."""
+    user = user or current_user
+    return accounts.device_user_id(request.cookies.get(DEVICE_COOKIE)) == getattr(user, "id", 0)
+
+
+def sessions_ended(error: accounts.SessionsEnded):
+    """Log out at once after too many wrong passwords from this session."""
+    logout_user()
+    session.clear()
+    flash(error.message, "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -75,37 +103,46 @@ def login():
     """Log in and go to the role's start page (or where the user was going)."""
     form = LoginForm()
     if form.validate_on_submit():
+        device_user = accounts.device_user_id(request.cookies.get(DEVICE_COOKIE))
         try:
             user = accounts.authenticate(get_db(), email=form.email.data,
-                                         password=form.password.data)
+                                         password=form.password.data, device_user=device_user)
         except DomainError as error:
             add_error(form, error)
         else:
-            next_url = _safe_next(request.args.get("next"))
+            next_url = safe_path(request.args.get("next"))
             if mfa.needs_code(user):
-                return _ask_second_factor(user, next_url)
+                return _ask_second_factor(user, next_url, trusted=device_user == user.id)
             return start_session(user, next_url)
     return render_form("auth/login.html", form)
 
 
-def _ask_second_factor(user, next_url: str | None):
+def _ask_second_factor(user, next_url: str | None, *, trusted: bool):
     # Nobody is logged in yet: the session only remembers who gave the right password, and when.
     session.clear()
-    session[MFA_PENDING] = {"user_id": user.id, "since": int(time.time()), "next": next_url}
+    session[MFA_PENDING] = {"user_id": user.id, "since": int(time.time()), "next": next_url,
+                            "trusted": trusted}
     return redirect(url_for("mfa.verify"))
 
 
 def start_session(user, next_url: str | None = None):
-    """Log the user in with a fresh session; staff without a second factor set it up first."""
-    intake_token = session.get("intake_token")  # a visitor's intake draft survives logging in
+    """Log the user in with a fresh session; staff without a second factor set it up first.
+
+    Nothing of the session before survives, an intake draft's token included: on a shared
+    computer the next person must not see or overwrite what the previous one typed.
+    """
+    language = session.get("lang")
     session.clear()
-    if intake_token:
-        session["intake_token"] = intake_token
+    if language:
+        session["lang"] = language
     login_user(user)
     session.permanent = True
-    if mfa.needs_setup(user):
-        return redirect(url_for("mfa.setup"))
-    return redirect(next_url or home_for(user))
+    target = url_for("mfa.setup") if mfa.needs_setup(user) else next_url or home_for(user)
+    response = redirect(target)
+    response.set_cookie(DEVICE_COOKIE, accounts.device_token(user), max_age=365 * 24 * 3600,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+                        samesite="Lax")
+    return response
 
 
 @bp.post("/uitloggen")
@@ -119,46 +156,52 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _signed_up(form, role: str, **profile):
+    try:
+        accounts.sign_up(get_db(), email=form.email.data, password=form.password.data,
+                         role=role, **profile)
+    except DomainError as error:
+        add_error(form, error)
+        return None
+    flash(_("Kijk in je mail. Is dit adres nieuw bij ons, dan staat daar een link om het te "
+            "bevestigen; daarna kun je inloggen. Heb je al een account, dan staat in de mail "
+            "hoe je inlogt."), "success")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/registreren", methods=["GET", "POST"])
+@limiter.limit(register_limit, methods=["POST"])
 def register():
-    """Create a candidate account."""
+    """Create a candidate account; the address is confirmed by mail before the first login."""
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.register_candidate(get_db(), email=form.email.data,
-                                               password=form.password.data)
-        except DomainError as error:
-            add_error(form, error)
-        else:
-            login_user(user)
-            session.permanent = True
-            flash(_("Je account is aangemaakt."), "success")
-            return redirect(home_for(user))
+    if form.validate_on_submit() and (done := _signed_up(form, "candidate")):
+        return done
     return render_form("auth/register.html", form)
 
 
 @bp.route("/werkgever/registreren", methods=["GET", "POST"])
+@limiter.limit(register_limit, methods=["POST"])
 def register_employer():
-    """Create an employer account; placements go live after verification."""
+    """Create an employer account; placements go live after an advisor's verification."""
     form = EmployerRegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.register_employer(
-                get_db(), email=form.email.data, password=form.password.data,
-                organisation=form.organisation.data, contact_name=form.contact_name.data)
-        except DomainError as error:
-            add_error(form, error)
-        else:
-            login_user(user)
-            session.permanent = True
-            flash(_("Je account is aangemaakt. Een adviseur controleert je organisatie; "
-                    "daarna komen je plekken online."), "success")
-            return redirect(home_for(user))
+    if form.validate_on_submit() and (done := _signed_up(
+            form, "employer", organisation=form.organisation.data,
+            contact_name=form.contact_name.data)):
+        return done
     return render_form("auth/register_employer.html", form)
+
+
+@bp.get("/e-mailadres-bevestigen/<token>")
+def confirm_email(token: str):
+    """Confirm the address of a new account through the mailed link."""
+    accounts.confirm_email(get_db(), token=token)
+    flash(_("Je e-mailadres is bevestigd. Log in om verder te gaan."), "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/wachtwoord", methods=["GET", "POST"])
 @login_required
+@limiter.limit(password_check_limit, methods=["POST"], key_func=per_user)
 def change_password():
     """Change the password; every other session ends."""
     form = PasswordChangeForm()
@@ -166,7 +209,10 @@ def change_password():
         try:
             user = accounts.change_password(get_db(), current_user._get_current_object(),
                                             current=form.current_password.data,
-                                            new=form.new_password.data)
+                                            new=form.new_password.data,
+                                            trusted=trusted_device())
+        except accounts.SessionsEnded as error:
+            return sessions_ended(error)
         except DomainError as error:
             add_error(form, error)
         else:
@@ -182,8 +228,7 @@ def forgot_password():
     """Mail a reset link; the answer is the same whether or not the address is known."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.request_reset(get_db(), email=form.email.data, link_for=lambda token: url_for(
-            "auth.reset_password", token=token, _external=True))
+        accounts.request_reset(get_db(), email=form.email.data)
         flash(_("Als dit adres bij een account hoort, krijg je een e-mail met een link."), "info")
         return redirect(url_for("auth.login"))
     return render_form("auth/forgot_password.html", form)

@@ -1,17 +1,18 @@
 """Pages for candidates: 'Mijn loopbaan', profile, introductions, data export and deletion."""
 
-from flask import Blueprint, Response, flash, json, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, json, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from spt.auth import role_required
 from spt.db import get_db
+from spt.extensions import limiter
 from spt.forms.candidate import ConsentAnswerForm, DeleteAccountForm
-from spt.services import career, introductions, privacy
+from spt.services import accounts, career, introductions, privacy
 from spt.services.errors import DomainError, NotFound
-from spt.services.passwords import verify_password
 from spt.services.profile import as_draft, completeness
 from spt.views import add_error, render_form
+from spt.views.auth import password_check_limit, per_user, sessions_ended, trusted_device
 
 bp = Blueprint("candidate", __name__, url_prefix="/kandidaat")
 
@@ -90,16 +91,21 @@ def export():
 
 @bp.route("/verwijderen", methods=["GET", "POST"])
 @role_required("candidate")
+@limiter.limit(password_check_limit, methods=["POST"], key_func=per_user)
 def delete_account():
-    """Delete the account after confirming with the password."""
+    """Delete the account after confirming with the password (counted like a login)."""
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.password.data):
-            add_error(form, DomainError(_("Je wachtwoord klopt niet."), field="password"))
+        try:
+            privacy.erase_own_account(get_db(), user=current_user._get_current_object(),
+                                      password=form.password.data, trusted=trusted_device())
+        except accounts.SessionsEnded as error:
+            return sessions_ended(error)
+        except DomainError as error:
+            add_error(form, error)
         else:
-            privacy.erase_candidate(get_db(), candidate_id=_candidate().id,
-                                    actor_id=current_user.id)
             logout_user()
+            session.clear()
             flash(_("Je account en je gegevens zijn verwijderd."), "success")
             return redirect(url_for("main.index"))
     return render_form("kandidaat/delete.html", form)

@@ -144,7 +144,7 @@ def edit_placement(placement_id: int):
     db.refresh(placement)  # show what is stored, not the refused input
     return render_form("werkgever/plek_form.html", form, employer=employer, placement=placement,
                        occupation=placements.occupation_label(db, placement),
-                       fitting=placements.fitting_count(db, placement),
+                       fitting=placements.fitting_band(db, employer, placement),
                        qualification=placements.qualifications().get(placement.crebo or ""))
 
 
@@ -182,6 +182,7 @@ def placement_status(placement_id: int, action: str):
 def candidates(placement_id: int):
     """The candidates an advisor proposed for this placement, pseudonymised until consent."""
     placement, cards = employer_candidates.for_placement(get_db(), employer=_employer(),
+                                                         actor_id=current_user.id,
                                                          placement_id=placement_id)
     return render_template("werkgever/kandidaten.html", placement=placement, cards=cards)
 

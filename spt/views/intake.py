@@ -5,15 +5,17 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from spt.db import get_db
+from spt.extensions import limiter
 from spt.forms.catalogue import options
 from spt.forms.intake import STEP_FORMS, AccountForm, ConsentForm
 from spt.services import intake
 from spt.services.errors import DomainError
 from spt.services.profile import completeness
 from spt.views import add_error
+from spt.views.auth import register_limit
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 STEP_TITLES = {1: "Over jou", 2: "Werk en ervaring", 3: "Vaardigheden",
@@ -112,6 +114,7 @@ def _render(number: int, form, data: dict, furthest: int):
 
 
 @bp.route("/6", methods=["GET", "POST"], endpoint="consent")
+@limiter.limit(register_limit, methods=["POST"])
 def consent():
     """Step 6: consent per purpose, then the account is created (or the intake finished)."""
     data, furthest = _draft_data()
@@ -121,7 +124,7 @@ def consent():
                     "employers_pseudonymous": form.consent_employers.data,
                     "mail": form.consent_mail.data, "research": form.consent_research.data}
         try:
-            user = intake.complete(
+            intake.complete(
                 get_db(), user=current_user._get_current_object()
                 if current_user.is_authenticated else None, token=session.get("intake_token"),
                 consents=consents, password=getattr(form, "password", None) and form.password.data)
@@ -130,8 +133,11 @@ def consent():
         else:
             session.pop("intake_token", None)
             if not current_user.is_authenticated:
-                login_user(user)
-                session.permanent = True
+                # New or taken address: the same answer, the rest goes by mail.
+                flash(_("Je intake is opgeslagen. Kijk in je mail: bevestig je e-mailadres met "
+                        "de link en log daarna in om je routes te zien. Had je al een "
+                        "account, dan staat in de mail hoe je inlogt."), "success")
+                return redirect(url_for("auth.login"))
             flash(_("Je intake is klaar. Hieronder zie je routes die bij je passen."), "success")
             return redirect(url_for("candidate.home"))
     status = 400 if form.errors or form.form_errors else 200

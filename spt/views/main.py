@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from spt.urls import safe_path
 from spt.views.auth import home_for
 
 bp = Blueprint("main", __name__)
@@ -31,12 +32,17 @@ def how_matching_works():
     return render_template("main/matching.html")
 
 
+@bp.get("/privacy")
+def privacy():
+    """The privacy statement: who sees what, and exactly what remains after erasure."""
+    return render_template("main/privacy.html",
+                           audit_months=current_app.config["RETENTION_AUDIT_MONTHS"])
+
+
 @bp.get("/taal/<lang>")
 def set_language(lang: str):
     """Switch the interface language and go back to the same page."""
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = lang
-    target = request.args.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else url_for("main.index"))
+    return redirect(safe_path(request.args.get("next")) or url_for("main.index"))

@@ -40,7 +40,8 @@ def verify():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            user = mfa.verify_login(get_db(), user_id=pending["user_id"], code=form.code.data)
+            user = mfa.verify_login(get_db(), user_id=pending["user_id"], code=form.code.data,
+                                    trusted=bool(pending.get("trusted")))
         except DomainError as error:
             add_error(form, error)
         else:

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from spt.services.reference import data_file
 from tests.browser.conftest import DEMO_PASSWORD
+from tests.mailbox import link_to
 
 # Demo candidates by name, to log in as whoever the matcher ranks first.
 DEMO_CANDIDATES = {f"{c['first_name']} {c['last_name']}": c["email"] for c in yaml.safe_load(
@@ -34,6 +35,9 @@ def test_candidate_completes_intake_and_sees_career_paths(page, live_server, jou
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Herhaal wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Account maken").click()
+    expect(page.get_by_text("Kijk in je mail")).to_be_visible()
+    journey.visit("kijk-in-je-mail")
+    _confirm_and_log_in(page, live_server, "nadia@example.nl")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn loopbaan")
     journey.visit("start")
@@ -168,6 +172,8 @@ def test_candidate_completes_intake_with_the_keyboard_only(page, live_server, jo
     page.keyboard.type(PASSWORD)
     journey.visit("stap-6")
     keys.submit("Intake afronden")
+    expect(page.get_by_text("Kijk in je mail")).to_be_visible()
+    _confirm_and_log_in(page, live_server, "karim@example.nl")
 
     _expect_career_paths(page, "Nadia")
     journey.visit("mijn-loopbaan")
@@ -202,6 +208,15 @@ def _expect_step(page, number: int, title: str) -> None:
     expect(page).to_have_url(re.compile(rf"/intake/{number}(#.*)?$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_text(f"Stap {number} van 6")).to_be_visible()
+
+
+def _confirm_and_log_in(page, live_server, email: str) -> None:
+    """Open the confirmation link from the mail, then log in with the form."""
+    page.goto(link_to(live_server.app, email, "/e-mailadres-bevestigen/"))
+    expect(page.get_by_text("Je e-mailadres is bevestigd")).to_be_visible()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
 
 
 def _next(page) -> None:
@@ -312,6 +327,7 @@ def test_employer_registers_is_verified_posts_a_bbl_place_and_accepts_an_introdu
     employer.get_by_label("Naam organisatie").fill(ORGANISATION)
     employer.get_by_label("Naam contactpersoon").fill("Sanne de Jong")
     employer.get_by_role("button", name="Account maken").click()
+    _confirm_and_log_in(employer, live_server, "info@warmtewerk.nl")
     expect(employer.get_by_role("heading", level=1)).to_have_text(ORGANISATION)
     expect(employer.get_by_text("wacht op controle door een adviseur")).to_be_visible()
     journey.visit("werkgever-start")

@@ -1,7 +1,7 @@
 """recognition: hidden and English labels, curated occupations, synonyms, typed requirements
 
 Revision ID: 0005_recognition
-Revises: 0002
+Revises: 0004_security
 Create Date: 2026-12-01 22:06:37.196604
 """
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0005_recognition'
-down_revision = '0002'
+down_revision = '0004_security'
 branch_labels = None
 depends_on = None
 
