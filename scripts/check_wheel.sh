@@ -6,7 +6,11 @@ CHECKOUT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d)"
 trap 'kill "${GUNICORN:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-python3 -m pip wheel --quiet --no-deps --wheel-dir "$WORK/dist" "$CHECKOUT"
+# Build from a copy of the files git knows (tracked or new, not ignored): no stale build/ folder.
+mkdir "$WORK/src"
+(cd "$CHECKOUT" && git ls-files -co --exclude-standard -z | tar -c --null -T - -f -) \
+    | tar -x -C "$WORK/src" -f -
+python3 -m pip wheel --quiet --no-deps --wheel-dir "$WORK/dist" "$WORK/src"
 python3 -m venv "$WORK/venv"
 "$WORK/venv/bin/pip" install --quiet "$WORK"/dist/spt_match-*.whl
 cd "$WORK"  # nothing of the checkout on the path from here on

@@ -7,6 +7,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from spt.services.errors import DomainError
@@ -26,6 +27,18 @@ MESSAGES = {
     503: (_l("Even niet beschikbaar"), _l("SPT Match is tijdelijk niet beschikbaar. "
                                           "Probeer het over een paar minuten opnieuw.")),
 }
+
+
+def _discard_transaction() -> None:
+    """Roll back what the failed request left, so the error page can still read (the user)."""
+    db = g.get("db")
+    if db is not None:
+        try:
+            db.rollback()
+        except DBAPIError:  # the connection is gone; the page shows no account then
+            from flask_login import AnonymousUserMixin
+
+            g._login_user = AnonymousUserMixin()
 
 
 def render_error(status: int, detail: str | None = None):
@@ -50,6 +63,12 @@ def database_unavailable(error: Exception):
     current_app.logger.warning("Service unavailable: %s", error)
     # The page shows no account: loading the user would touch the database again.
     g._login_user = AnonymousUserMixin()
+    db = g.pop("db", None)
+    if db is not None:
+        if is_database_outage(error):
+            db.invalidate()  # its connection may be broken: never back into the pool
+        else:
+            db.close()
     if request.blueprint == "health":
         response = jsonify(status="database_unavailable")
         response.status_code = 503
@@ -82,13 +101,22 @@ def init_app(app) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        _discard_transaction()
         return render_error(error.status, error.message)
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(_error):
+        # A version check refused a write: someone else changed the row first (409).
+        _discard_transaction()
+        return render_error(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        _discard_transaction()
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled error", exc_info=error)
+        _discard_transaction()
         return render_error(500)
