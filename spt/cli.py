@@ -172,7 +172,7 @@ def backup_command(file):
 
     summary = backup.backup(get_engine(), file)
     click.echo(f"Back-up gemaakt: {summary.total} rijen uit {len(summary.rows)} tabellen "
-               f"(schema {summary.revision}) in {file}.")
+               f"(schema {summary.revision}, met manifest en controlegetallen) in {file}.")
 
 
 @click.command("restore")
@@ -180,7 +180,7 @@ def backup_command(file):
 @click.option("--force", is_flag=True, help="Wipe a database that is not empty first.")
 @with_appcontext
 def restore_command(file, force):
-    """Load a backup from FILE into an empty database migrated to the same revision."""
+    """Check a backup's manifest, then load FILE into an empty database at the same revision."""
     from spt.db import get_engine
     from spt.services import backup
     from spt.services.errors import DomainError
@@ -189,7 +189,8 @@ def restore_command(file, force):
         summary = backup.restore(get_engine(), file, force=force)
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Teruggezet: {summary.total} rijen in {len(summary.rows)} tabellen.")
+    click.echo(f"Manifest klopt. Teruggezet: {summary.total} rijen in {len(summary.rows)} "
+               "tabellen.")
 
 
 @click.command("purge-expired")
