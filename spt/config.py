@@ -22,6 +22,11 @@ def defaults(instance_path: str) -> dict:
         "DB_LOCK_TIMEOUT_MS": 3000,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_ENABLED": True,
+        # Redis away: count in this process's memory (logged) instead of refusing every login;
+        # short socket timeouts so a hanging Redis cannot hold a request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "MAIL_URL": "",
         "MAIL_SENDER": "SPT Match <noreply@spt-match.local>",
         "BASE_URL": "http://127.0.0.1:5000",

@@ -78,6 +78,15 @@ def database_unavailable(error: Exception):
     return response
 
 
+def _schema_behind() -> bool:
+    """Whether the database's schema is not the code's (asked only after a database error)."""
+    from spt.db import get_engine
+    from spt.services import health
+
+    _database, schema = health._database(get_engine())
+    return schema["status"] == "behind"
+
+
 def init_app(app) -> None:
     """Register the error handlers."""
 
@@ -90,7 +99,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(DBAPIError)
     def dbapi_error(error: DBAPIError):
-        if is_database_outage(error):
+        if is_database_outage(error) or _schema_behind():
             return database_unavailable(error)
         return unexpected_error(error)
 

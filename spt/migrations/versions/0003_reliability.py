@@ -29,13 +29,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('matchround', schema=None) as batch_op:
-        batch_op.drop_column('started_at')
-        batch_op.drop_column('heartbeat_at')
-        batch_op.drop_column('attempt')
-        batch_op.drop_column('job_id')
-        batch_op.drop_column('step')
-    with op.batch_alter_table('placement', schema=None) as batch_op:
-        batch_op.drop_column('version')
-    with op.batch_alter_table('candidate', schema=None) as batch_op:
-        batch_op.drop_column('version')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch copy of candidate
+    # would drop and recreate a table that other rows reference.
+    for table, column in (('matchround', 'started_at'), ('matchround', 'heartbeat_at'),
+                          ('matchround', 'attempt'), ('matchround', 'job_id'),
+                          ('matchround', 'step'), ('placement', 'version'),
+                          ('candidate', 'version')):
+        op.drop_column(table, column)
