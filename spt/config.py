@@ -47,7 +47,12 @@ def defaults(instance_path: str) -> dict:
         # Background jobs (match rounds): RQ on this Redis; empty runs them in the request.
         "REDIS_URL": "",
         "JOBS_QUEUE": "spt",
-        "JOB_TIMEOUT": 1800,
+        "JOB_TIMEOUT": 600,  # seconds a job may run before the worker kills it
+        # A running match round writes a heartbeat this often; silent for JOB_STALE_S seconds
+        # means its worker died, and the page says so.
+        "JOB_HEARTBEAT_S": 5,
+        "JOB_STALE_S": 30,
+        "ROUND_MAX_ATTEMPTS": 3,
         # Advisors and admins must set up a second factor (TOTP) before their pages open.
         "MFA_REQUIRED": True,
         # How many reverse proxies set X-Forwarded-For; the rate limits key on the real client.
