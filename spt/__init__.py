@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"])
 
-    from spt import db, errors, security
+    from spt import db, errors, request_guards, security
     from spt.extensions import babel, csrf, limiter, login_manager, select_locale
     from spt.services import mail
 
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
+    request_guards.init_app(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 
