@@ -43,12 +43,38 @@ def db_upgrade():
 
 @db_group.command("downgrade")
 @click.argument("revision")
+@click.option("--yes", is_flag=True, help="Niet vragen: verwijder wat de lijst noemt.")
 @with_appcontext
-def db_downgrade(revision):
-    """Undo migrations down to REVISION (for example 0001); the data of dropped tables is lost."""
+def db_downgrade(revision, yes):
+    """Undo migrations down to REVISION (for example 0001): says what it drops, then asks."""
+    from alembic.util import CommandError
+
     from spt import migrate
     from spt.db import get_engine
 
+    try:
+        plan = migrate.downgrade_plan(get_engine(), revision)
+    except CommandError as error:
+        raise click.ClickException(f"Onbekende revisie {revision!r} ({error}).") from error
+    if plan.current == revision:
+        click.echo(f"De database staat al op revisie {revision}; er verandert niets.")
+        return
+    click.echo(f"Terugzetten van revisie {plan.current} naar {revision} verwijdert:")
+    for table, rows in plan.tables:
+        click.echo(f"  tabel {table} ({rows} rijen)")
+    for table, column, rows in plan.columns:
+        click.echo(f"  kolom {table}.{column} ({rows} rijen met een waarde)")
+    if not plan.tables and not plan.columns:
+        click.echo("  geen tabellen of kolommen")
+    if not yes:
+        try:
+            confirmed = click.confirm("Doorgaan? Wat verwijderd is, komt niet terug",
+                                      default=False)
+        except click.Abort:
+            confirmed = False
+        if not confirmed:
+            click.echo("Niets veranderd.")
+            sys.exit(1)
     migrate.downgrade(get_engine(), revision)
     click.echo(f"Database teruggezet naar revisie {revision}.")
 
