@@ -17,9 +17,9 @@ def defaults(instance_path: str) -> dict:
         "SECRET_KEY": DEV_SECRET_KEY,
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "spt.sqlite"),
         # A database that hangs or is locked gives the Dutch 503 within 5 s (spt.db.Timeouts).
-        "DB_CONNECT_TIMEOUT": 3,
-        "DB_STATEMENT_TIMEOUT_MS": 4000,
-        "DB_LOCK_TIMEOUT_MS": 3000,
+        "DB_CONNECT_TIMEOUT": 2,
+        "DB_STATEMENT_TIMEOUT_MS": 3000,
+        "DB_LOCK_TIMEOUT_MS": 2000,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_ENABLED": True,
         # Redis away: count in this process's memory (logged) instead of refusing every login;

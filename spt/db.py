@@ -28,9 +28,9 @@ class Timeouts:
     0 turns the statement or lock timeout off (for `spt backup`, `restore`, migrations).
     """
 
-    connect_s: int = 3
-    statement_ms: int = 4000
-    lock_ms: int = 3000
+    connect_s: int = 2
+    statement_ms: int = 3000
+    lock_ms: int = 2000
 
     @classmethod
     def from_config(cls, config) -> "Timeouts":
@@ -64,7 +64,7 @@ def make_engine(url: str, timeouts: Timeouts = Timeouts()) -> Engine:
     event.listen(engine, "do_connect", ConnectBreaker(timeouts.connect_s))
     if timeouts.statement_ms:
         # A server that accepts but never answers (frozen, not gone) is cut off by the client.
-        StatementWatchdog(timeouts.statement_ms / 1000 + 1).watch(engine)
+        StatementWatchdog(timeouts.statement_ms / 1000 + 0.5, ping_s=1).watch(engine)
     return engine
 
 

@@ -16,10 +16,10 @@ CHECK_EVERY_S = 0.25
 
 
 class StatementWatchdog:
-    """Cut the connection of any statement that runs longer than `deadline_s`."""
+    """Cut the connection of a statement that runs longer than `deadline_s` (a ping: `ping_s`)."""
 
-    def __init__(self, deadline_s: float):
-        self.deadline_s = deadline_s
+    def __init__(self, deadline_s: float, *, ping_s: float | None = None):
+        self.deadline_s, self.ping_s = deadline_s, ping_s or deadline_s
         self._running: dict[int, tuple[float, object]] = {}  # id(dbapi connection) -> (due, conn)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -35,7 +35,7 @@ class StatementWatchdog:
         ping = engine.dialect.do_ping
 
         def watched_ping(dbapi_connection):
-            self.start(dbapi_connection)
+            self.start(dbapi_connection, self.ping_s)
             try:
                 return ping(dbapi_connection)
             finally:
@@ -43,12 +43,12 @@ class StatementWatchdog:
 
         engine.dialect.do_ping = watched_ping
 
-    def start(self, dbapi_connection) -> None:
+    def start(self, dbapi_connection, deadline_s: float | None = None) -> None:
         """A statement begins on this connection."""
         self._ensure_thread()
+        due = time.monotonic() + (deadline_s or self.deadline_s)
         with self._lock:
-            self._running[id(dbapi_connection)] = (time.monotonic() + self.deadline_s,
-                                                   dbapi_connection)
+            self._running[id(dbapi_connection)] = (due, dbapi_connection)
 
     def stop(self, dbapi_connection) -> None:
         """The statement on this connection ended (answered or failed)."""
