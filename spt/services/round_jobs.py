@@ -203,7 +203,9 @@ def check(db: Session, round_id: int) -> MatchRound:
     row = _get(db, round_id)
     if row.status not in RUNNING:
         return row
-    stale_after = timedelta(seconds=current_app.config["JOB_STALE_S"])
+    # Never less than three beats: a live round between two heartbeats is not dead.
+    stale_after = timedelta(seconds=max(current_app.config["JOB_STALE_S"],
+                                        3 * current_app.config["JOB_HEARTBEAT_S"]))
     last_sign = aware(row.heartbeat_at or row.started_at or row.created_at)
     stale = utcnow() - last_sign > stale_after
     state = jobs.status(row.job_id) if row.job_id else None
