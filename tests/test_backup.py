@@ -125,15 +125,15 @@ def _backup(app, path) -> backup.Summary:
 
 def test_every_table_round_trips_through_the_other_engine_and_back(full_app, empty_database,
                                                                    tmp_path):
-    """SQLite -> PostgreSQL -> SQLite on the PostgreSQL run (and PostgreSQL -> SQLite ->
-    PostgreSQL): the same rows and the same content checksum per table at every step."""
+    """PostgreSQL -> SQLite -> PostgreSQL -> SQLite on the PostgreSQL run (so SQLite ->
+    PostgreSQL -> SQLite too): the same rows and the same content checksum per table each time."""
     source = full_app.config["DATABASE_URL"].split(":")[0].split("+")[0]
     if not PG_URL:
         pytest.skip("set SPT_TEST_DATABASE_URL for the round trip through PostgreSQL")
     other = "sqlite" if source == "postgresql" else "postgresql"
     first = _backup(full_app, tmp_path / "1.jsonl.gz")
     summaries, apps, file = [first], [], tmp_path / "1.jsonl.gz"
-    for step, engine in enumerate((other, source), start=2):
+    for step, engine in enumerate((other, source, other), start=2):
         target = create_app({"TESTING": True, "DATABASE_URL": empty_database(engine)})
         result = target.test_cli_runner().invoke(args=["restore", str(file)])
         assert result.exit_code == 0 and "Manifest klopt" in result.output, result.output
