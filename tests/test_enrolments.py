@@ -1,6 +1,7 @@
 """Module enrolments: an advisor records start, completion and stop; the profile learns from it."""
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -19,7 +20,9 @@ from spt.models._base import utcnow
 from spt.services import enrolments, matches
 from tests.factories import make_candidate, make_employer, make_placement
 
-TODAY = date.today()
+# The service's today is Amsterdam's (enrolments.today()); between 23:00 and 24:00 UTC the
+# server's date is still yesterday's.
+TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 HEAT_PUMP = "warmtepomp-training"  # teaches warmtepompen-installeren; instellingsgebonden
 
 
