@@ -1,7 +1,3 @@
-"""WSGI entry point: gunicorn wsgi:app."""
+"""WSGI entry point in a checkout: gunicorn wsgi:app (the same app as spt.wsgi)."""
 
-from spt import create_app
-from spt.services.matchmaking import warm_up
-
-app = create_app()
-warm_up(app)  # each worker builds the matcher's catalogue at start, not on a visitor's request
+from spt.wsgi import app  # noqa: F401

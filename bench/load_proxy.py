@@ -2,11 +2,14 @@
 
 Used by bench/load.py and tests/test_db_down.py: the app talks to the proxy, the proxy to the real
 server. `stop()` closes the listener and every open connection (the database is "down");
-`blackhole=True` accepts connections but never answers (a database that hangs).
+`blackhole=True` accepts connections but never answers (a database that hangs); `freeze()` also
+stops forwarding on the connections already open, which stay open (a server that froze while its
+host still acknowledges the packets); `thaw()` lets the held bytes through again.
 """
 
 import socket
 import threading
+import time
 
 
 class TcpProxy:
@@ -14,6 +17,7 @@ class TcpProxy:
 
     def __init__(self, target: tuple[str, int], port: int = 0, *, blackhole: bool = False):
         self.target, self.port, self.blackhole = target, port, blackhole
+        self.frozen = False
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
@@ -60,9 +64,19 @@ class TcpProxy:
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
+    def freeze(self) -> None:
+        """Open connections stay open but nothing passes; new ones are accepted and ignored."""
+        self.frozen = self.blackhole = True
+
+    def thaw(self) -> None:
+        """Forward again (held bytes first) and answer new connections."""
+        self.frozen = self.blackhole = False
+
     def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                while self.frozen and self._listener is not None:
+                    time.sleep(0.05)
                 sink.sendall(data)
         except OSError:
             pass

@@ -1,19 +1,16 @@
 """SPT Match: the Flask application factory."""
 
 import os
-from pathlib import Path
 
 from flask import Flask
 
 from spt import config as config_module
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: config, database, extensions, blueprints, error pages and CLI."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(ROOT / "templates"))
+    # Templates and static files live inside the package, so an installed wheel serves pages.
+    app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     defaults = config_module.defaults(app.instance_path)
     app.config.from_mapping(defaults)
@@ -27,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"])
 
-    from spt import db, errors, security
+    from spt import db, errors, request_guards, security
     from spt.extensions import babel, csrf, limiter, login_manager, select_locale
     from spt.services import mail
 
@@ -39,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
+    request_guards.init_app(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 

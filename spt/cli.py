@@ -43,12 +43,38 @@ def db_upgrade():
 
 @db_group.command("downgrade")
 @click.argument("revision")
+@click.option("--yes", is_flag=True, help="Niet vragen: verwijder wat de lijst noemt.")
 @with_appcontext
-def db_downgrade(revision):
-    """Undo migrations down to REVISION (for example 0001); the data of dropped tables is lost."""
+def db_downgrade(revision, yes):
+    """Undo migrations down to REVISION (for example 0001): says what it drops, then asks."""
+    from alembic.util import CommandError
+
     from spt import migrate
     from spt.db import get_engine
 
+    try:
+        plan = migrate.downgrade_plan(get_engine(), revision)
+    except CommandError as error:
+        raise click.ClickException(f"Onbekende revisie {revision!r} ({error}).") from error
+    if plan.current == revision:
+        click.echo(f"De database staat al op revisie {revision}; er verandert niets.")
+        return
+    click.echo(f"Terugzetten van revisie {plan.current} naar {revision} verwijdert:")
+    for table, rows in plan.tables:
+        click.echo(f"  tabel {table} ({rows} rijen)")
+    for table, column, rows in plan.columns:
+        click.echo(f"  kolom {table}.{column} ({rows} rijen met een waarde)")
+    if not plan.tables and not plan.columns:
+        click.echo("  geen tabellen of kolommen")
+    if not yes:
+        try:
+            confirmed = click.confirm("Doorgaan? Wat verwijderd is, komt niet terug",
+                                      default=False)
+        except click.Abort:
+            confirmed = False
+        if not confirmed:
+            click.echo("Niets veranderd.")
+            sys.exit(1)
     migrate.downgrade(get_engine(), revision)
     click.echo(f"Database teruggezet naar revisie {revision}.")
 
@@ -183,7 +209,7 @@ def backup_command(file):
 
     summary = backup.backup(get_engine(), file)
     click.echo(f"Back-up gemaakt: {summary.total} rijen uit {len(summary.rows)} tabellen "
-               f"(schema {summary.revision}) in {file}.")
+               f"(schema {summary.revision}, met manifest en controlegetallen) in {file}.")
 
 
 @click.command("restore")
@@ -191,7 +217,7 @@ def backup_command(file):
 @click.option("--force", is_flag=True, help="Wipe a database that is not empty first.")
 @with_appcontext
 def restore_command(file, force):
-    """Load a backup from FILE into an empty database migrated to the same revision."""
+    """Check a backup's manifest, then load FILE into an empty database at the same revision."""
     from spt.db import get_engine
     from spt.services import backup
     from spt.services.errors import DomainError
@@ -200,7 +226,8 @@ def restore_command(file, force):
         summary = backup.restore(get_engine(), file, force=force)
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Teruggezet: {summary.total} rijen in {len(summary.rows)} tabellen.")
+    click.echo(f"Manifest klopt. Teruggezet: {summary.total} rijen in {len(summary.rows)} "
+               "tabellen.")
 
 
 @click.command("purge-expired")

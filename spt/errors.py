@@ -8,6 +8,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from spt.services.errors import DomainError
@@ -57,6 +58,18 @@ def log_refusal(status: int) -> None:
         current_app.logger.exception("Could not log a refused access")
 
 
+def _discard_transaction() -> None:
+    """Roll back what the failed request left, so the error page can still read (the user)."""
+    db = g.get("db")
+    if db is not None:
+        try:
+            db.rollback()
+        except DBAPIError:  # the connection is gone; the page shows no account then
+            from flask_login import AnonymousUserMixin
+
+            g._login_user = AnonymousUserMixin()
+
+
 def render_error(status: int, detail: str | None = None):
     """Render the Dutch error page for this status."""
     title, message = MESSAGES.get(status, MESSAGES[500])
@@ -79,6 +92,12 @@ def database_unavailable(error: Exception):
     current_app.logger.warning("Service unavailable: %s", error)
     # The page shows no account: loading the user would touch the database again.
     g._login_user = AnonymousUserMixin()
+    db = g.pop("db", None)
+    if db is not None:
+        if is_database_outage(error):
+            db.invalidate()  # its connection may be broken: never back into the pool
+        else:
+            db.close()
     if request.blueprint == "health":
         response = jsonify(status="database_unavailable")
         response.status_code = 503
@@ -86,6 +105,15 @@ def database_unavailable(error: Exception):
         response = current_app.make_response(render_error(503))
     response.headers["Retry-After"] = "30"
     return response
+
+
+def _schema_behind() -> bool:
+    """Whether the database's schema is not the code's (asked only after a database error)."""
+    from spt.db import get_engine
+    from spt.services import health
+
+    _database, schema = health._database(get_engine())
+    return schema["status"] == "behind"
 
 
 def init_app(app) -> None:
@@ -100,7 +128,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(DBAPIError)
     def dbapi_error(error: DBAPIError):
-        if is_database_outage(error):
+        if is_database_outage(error) or _schema_behind():
             return database_unavailable(error)
         return unexpected_error(error)
 
@@ -111,8 +139,15 @@ def init_app(app) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        _discard_transaction()
         log_refusal(error.status)
         return render_error(error.status, error.message)
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(_error):
+        # A version check refused a write: someone else changed the row first (409).
+        _discard_transaction()
+        return render_error(409)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(_error: SecurityError):
@@ -125,10 +160,12 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        _discard_transaction()
         log_refusal(error.code or 500)
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled error", exc_info=error)
+        _discard_transaction()
         return render_error(500)

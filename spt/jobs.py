@@ -7,7 +7,12 @@ what the job needs before enqueueing it: the worker reads the database in its ow
 
 With SPT_REDIS_URL set, `spt worker` runs the jobs (spt/worker.py). Without it (development, demo,
 tests) `enqueue` runs the job in a fresh app context before it returns, and `status` knows the
-jobs this process ran (the latest 200).
+jobs this process ran (the latest 200). When Redis is configured but cannot be reached, the job
+also runs in the caller (logged), so starting work never fails on a queue that is away.
+
+A queued job that no worker starts within QUEUED_TTL_S is dropped by RQ; a job that raises is
+retried up to JOB_RETRIES times; one that runs longer than JOB_TIMEOUT is killed. Callers that
+track jobs (match rounds) see each of these through `status()`: None means the queue lost it.
 """
 
 import importlib
@@ -27,10 +32,12 @@ log = logging.getLogger(__name__)
 # Name -> "module:function", imported when a job runs (so a job can name a module that is
 # imported late, and the web process does not import what only workers need).
 REGISTRY: dict[str, str] = {
-    "match_round": "spt.services.rounds:run_round",
+    "match_round": "spt.services.round_jobs:run_round",
 }
 RESULT_TTL_S = 24 * 3600
 FAILURE_TTL_S = 7 * 24 * 3600
+QUEUED_TTL_S = 15 * 60
+JOB_RETRIES = 2
 LOCAL_KEEP = 200
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -75,23 +82,42 @@ def queue(connection=None):
     return Queue(current_app.config["JOBS_QUEUE"], connection=connection or redis_connection())
 
 
-def enqueue(name: str, **kwargs) -> str:
+def new_id() -> str:
+    """A fresh job id (callers that store the id before enqueueing take one here)."""
+    return uuid.uuid4().hex
+
+
+def enqueue(name: str, *, job_id: str | None = None, **kwargs) -> str:
     """Start a registered job and return its id (on the queue, or run before returning)."""
+    from redis.exceptions import RedisError
+    from rq import Retry
+
     _function(name)  # an unknown name fails here, in the caller, not later in a worker
+    job_id = job_id or new_id()
     connection = redis_connection()
     if connection is not None:
-        job = queue(connection).enqueue_call(
-            "spt.jobs.execute", args=(name, kwargs), timeout=current_app.config["JOB_TIMEOUT"],
-            result_ttl=RESULT_TTL_S, failure_ttl=FAILURE_TTL_S,
-            meta={"name": name, "progress": 0, "message": ""})
-        return job.id
-    return _run_here(name, kwargs)
+        try:
+            job = queue(connection).enqueue_call(
+                "spt.jobs.execute", args=(name, kwargs), job_id=job_id,
+                timeout=current_app.config["JOB_TIMEOUT"], ttl=QUEUED_TTL_S,
+                result_ttl=RESULT_TTL_S, failure_ttl=FAILURE_TTL_S,
+                retry=Retry(max=JOB_RETRIES) if JOB_RETRIES else None,
+                meta={"name": name, "progress": 0, "message": ""})
+            return job.id
+        except RedisError as error:
+            log.warning("Job queue unreachable (%s): running job %s (%s) in this process",
+                        error, job_id, name)
+    return _run_here(name, kwargs, job_id)
 
 
-def _run_here(name: str, kwargs: dict) -> str:
-    job_id = uuid.uuid4().hex
+def is_local(job_id: str) -> bool:
+    """Whether this process ran the job itself (no Redis, or Redis was away)."""
+    return job_id in _local
+
+
+def _run_here(name: str, kwargs: dict, job_id: str) -> str:
     state = {"id": job_id, "name": name, "status": "started", "progress": 0, "message": "",
-             "result": None, "error": None}
+             "result": None, "error": None, "local": True}
     _local[job_id] = state
     while len(_local) > LOCAL_KEEP:
         _local.popitem(last=False)
@@ -159,13 +185,17 @@ def _short(error: BaseException | str) -> str:
 
 
 def status(job_id: str) -> dict | None:
-    """The job's state: status (queued, started, finished, failed ...), progress, result."""
+    """The job's state: status (queued, started, finished, failed ...), progress, result.
+
+    None when no one knows the job (the queue lost it); status "unknown" while Redis is away.
+    """
     if not JOB_ID.fullmatch(job_id or ""):
         return None
     connection = redis_connection()
-    if connection is None:
+    if connection is None or job_id in _local:
         state = _local.get(job_id)
         return dict(state) if state else None
+    from redis.exceptions import RedisError
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
 
@@ -173,7 +203,12 @@ def status(job_id: str) -> dict | None:
         job = Job.fetch(job_id, connection=connection)
     except NoSuchJobError:
         return None
-    state, meta = job.get_status(), job.meta
+    except RedisError:
+        return {"id": job_id, "status": "unknown", "progress": 0, "message": "",
+                "result": None, "error": None}
+    state, meta = job.get_status(refresh=True), job.meta
+    if state is None:
+        return None
     finished = state == "finished"
     latest = job.latest_result() if state == "failed" else None
     return {"id": job.id, "name": meta.get("name"), "status": str(state.value),

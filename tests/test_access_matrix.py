@@ -15,7 +15,7 @@ from werkzeug.routing.converters import AnyConverter
 from spt import create_app
 from spt.db import get_db
 from spt.models import CandidateSkill, Consent, Module, ModuleEnrolment, User
-from spt.services import rounds
+from spt.services import round_jobs
 from tests.conftest import PASSWORD
 from tests.factories import (
     _password_hash,
@@ -102,6 +102,7 @@ PERMISSIONS = {
     "GET /adviseur/matchronde/<int:round_id>": STAFF,
     "POST /adviseur/matchronde/<int:round_id>/aanpassen": STAFF,
     "POST /adviseur/matchronde/<int:round_id>/accepteren": STAFF,
+    "POST /adviseur/matchronde/<int:round_id>/opnieuw": STAFF,
     "GET /adviseur/kpi": STAFF,
     "GET /adviseur/kpi/export/<key>.<any(csv, xlsx):fmt>": STAFF,
     "GET /api/jobs/<job_id>": STAFF,
@@ -188,8 +189,8 @@ def build_world(app, login):
         skill = db.exec(select(CandidateSkill.id).where(
             CandidateSkill.candidate_id == victim)).first()
         staff_ids = {role: user.id for role, user in staff.items()}
-        round_id = rounds.start(db, advisor_id=staff_ids["advisor"], region="", theme="",
-                                kinds=[], max_per_placement=1).id
+        round_id = round_jobs.start(db, advisor_id=staff_ids["advisor"], region="", theme="",
+                                    kinds=[], max_per_placement=1).id
         enrolment = ModuleEnrolment(candidate_id=victim, started_on=date.today(),
                                     module_id=db.exec(select(Module.id)).first())
         db.add(enrolment)

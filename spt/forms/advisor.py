@@ -66,12 +66,22 @@ class BulkMoveForm(FlaskForm):
     """Move selected candidates to a status, with a reason."""
 
     candidate_ids = SelectMultipleField(_l("Kandidaten"), coerce=int, validate_choice=False)
+    # "candidate id:version" of every candidate the board showed, for the version check.
+    versions = SelectMultipleField(validate_choice=False)
     status = SelectField(_l("Naar status"), choices=options(list(CANDIDATE_STATUSES.items())))
     reason = StringField(_l("Reden"), validators=[DataRequired(REQUIRED), Length(max=500)])
 
     def validate_candidate_ids(self, field):
         if not field.data:
             raise ValidationError(_l("Kies eerst een of meer kandidaten."))
+
+    def validate_versions(self, field):
+        if any(not PAIR.match(value or "") for value in field.data or []):
+            raise ValidationError(_l("Laad de pagina opnieuw en probeer het nog eens."))
+
+    def seen_versions(self) -> dict[int, int]:
+        """The version of each candidate as the board showed it."""
+        return dict(tuple(int(x) for x in value.split(":")) for value in self.versions.data or [])
 
 
 class BoardFilterForm(FlaskForm):

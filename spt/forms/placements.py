@@ -13,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import HiddenInput
 
 from spt.forms.catalogue import lines, options
 from spt.forms.employer import THEME_CHOICES
@@ -40,6 +41,8 @@ class PlacementForm(FlaskForm):
     """Create or edit a placement; the service checks the rules that need the database."""
 
     idempotency_key = HiddenField()
+    # The version the form was filled from: saving over someone else's change gives a 409.
+    version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(0, 10**9)])
     kind = RadioField(_l("Soort plek"), choices=options(KIND_CHOICES),
                       validators=[InputRequired(_l("Kies de soort plek."))])
     status = RadioField(_l("Wanneer zichtbaar"), choices=options(STATUS_CHOICES),

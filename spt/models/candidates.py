@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import Index, text
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from ._base import created_at, json_dict, json_list, moment, utcnow
@@ -54,6 +55,12 @@ class Candidate(SQLModel, table=True):
     retention_reminder_at: datetime | None = moment()
     # Erased on request or after the retention period: an anonymous row kept for the KPIs only.
     erased_at: datetime | None = moment(index=True)
+    # Optimistic locking: every update checks and raises it (StaleDataError -> 409).
+    version: int = Field(default=1)
+
+    @declared_attr
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
 
     @property
     def number(self) -> str:

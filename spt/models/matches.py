@@ -44,7 +44,14 @@ class MatchRound(SQLModel, table=True):
     params: dict = json_dict()
     status: str = Field(default="wachtend", max_length=20)  # wachtend | bezig | klaar | fout
     progress: int = 0  # percent
+    step: str = Field(default="", max_length=20)  # laden | rangschikken | toewijzen | opslaan
     result: dict = json_dict()
+    # The background job of the current attempt; attempts count the starts (retries included).
+    job_id: str | None = Field(default=None, max_length=64)
+    attempt: int = 0
+    # Written every few seconds while it runs: a silent round belongs to a worker that died.
+    heartbeat_at: datetime | None = moment()
+    started_at: datetime | None = moment()
     created_at: datetime = created_at()
     finished_at: datetime | None = moment()
 

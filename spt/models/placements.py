@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from ._base import created_at, json_list, moment
@@ -42,6 +43,12 @@ class Placement(SQLModel, table=True):
     idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = created_at()
     updated_at: datetime | None = moment()
+    # Optimistic locking: every update checks and raises it (StaleDataError -> 409).
+    version: int = Field(default=1)
+
+    @declared_attr
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
 
 
 class PlacementSkill(SQLModel, table=True):

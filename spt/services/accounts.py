@@ -13,6 +13,7 @@ from datetime import UTC, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from spt.models import ROLES, Candidate, Employer, User
@@ -69,7 +70,11 @@ def _new_user(db: Session, *, email: str, password: str, role: str,
     user = User(email=_normalise_email(email), password_hash=hash_password(password), role=role,
                 email_confirmed=confirmed)
     db.add(user)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError as error:  # the same address registered a moment ago (two browsers)
+        db.rollback()
+        raise DomainError(_("Er is al een account met dit e-mailadres."), field="email") from error
     return user
 
 

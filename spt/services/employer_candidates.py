@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, and_, col, func, or_, select
+from sqlmodel import Session, and_, col, or_, select
 
 from spt.models import (
     Candidate,
@@ -20,7 +20,6 @@ from spt.models import (
     User,
 )
 from spt.services import audit, introductions, mail, pipeline, postcodes
-from spt.services.employers import capacity
 from spt.services.errors import DomainError, NotFound
 from spt.services.placements import PROPOSED, get_own
 from spt.services.profile import age_band
@@ -172,34 +171,12 @@ def accept(db: Session, *, employer: Employer, actor_id: int, match_id: int,
     if match.status == "wacht_op_kandidaat":
         raise DomainError(_("De kandidaat heeft nog geen toestemming gegeven om aan u voorgesteld "
                             "te worden. U kunt uitnodigen zodra dat wel zo is."))
-    # Lock the organisation row so two acceptances cannot both take the last mentor place.
-    db.exec(select(Employer).where(Employer.id == employer.id).with_for_update()).one()
-    if match.status == "voorgesteld":
-        _check_room(db, employer, placement)
     pipeline.move_match(db, match, "kennismaking", actor_id=actor_id,
                         expected_version=expected_version,
                         values={"employer_decision": "accepted", "meeting_on": meeting_on})
     pipeline.follow_match(db, candidate, "kennismaking", actor_id=actor_id)
     what = _("uitgenodigd voor een kennismaking op %(day)s", day=format_date(meeting_on))
     return _finish(db, employer, actor_id, match, candidate, placement, "accepted", what)
-
-
-def _check_room(db: Session, employer: Employer, placement: Placement) -> None:
-    used = capacity(db, employer)
-    if used.in_use + 1 > used.total:
-        raise DomainError(_(
-            "Uw begeleidingscapaciteit is vol: %(used)d van %(total)d begeleidingsplekken zijn in "
-            "gebruik. Rond eerst een lopende kennismaking of plaatsing af, of verhoog de "
-            "capaciteit bij 'Organisatie' als u meer begeleiders heeft.",
-            used=used.in_use, total=used.total))
-    taken = db.exec(select(func.count(Match.id)).where(
-        Match.placement_id == placement.id,
-        col(Match.status).in_(pipeline.ACTIVE_WITH_EMPLOYER))).one()
-    if taken >= placement.seats:
-        raise DomainError(_(
-            "Deze plek heeft %(seats)d plaats(en) en die zijn allemaal bezet door lopende "
-            "kennismakingen of plaatsingen. Verhoog het aantal plekken of rond er eerst een af.",
-            seats=placement.seats))
 
 
 def decline(db: Session, *, employer: Employer, actor_id: int, match_id: int,

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, delete, select
 
 from spt.models import (
@@ -165,6 +166,19 @@ def complete(db: Session, *, user: User | None, token: str, consents: dict[str, 
     if not consents.get("matching"):
         raise DomainError(_("Zonder deze toestemming kunnen wij je niet helpen."),
                           field="consent_matching")
+    user_id = user.id if user else None
+    try:
+        return _complete(db, draft, user, consents, password)
+    except (IntegrityError, StaleDataError, DomainError) as error:
+        # A double submit that raced the first one: the first finished the intake.
+        db.rollback()
+        if isinstance(error, DomainError) and find_draft(db, user_id=user_id, token=token):
+            raise
+        raise DomainError(_("Deze intake is al afgerond. Log in om verder te gaan.")) from error
+
+
+def _complete(db: Session, draft: IntakeDraft, user: User | None, consents: dict[str, bool],
+              password: str | None) -> User:
     if user is None:
         email = draft.data["1"]["email"]
         if problem := password_problem(password or ""):
@@ -184,13 +198,9 @@ def complete(db: Session, *, user: User | None, token: str, consents: dict[str, 
     if not was_complete:
         _finish(db, candidate, user)
     db.delete(draft)
-    try:
-        db.flush()
-        matches.recompute_for_candidate(db, candidate)
-        db.commit()
-    except IntegrityError as error:  # a double submit that raced the first one
-        db.rollback()
-        raise DomainError(_("Deze intake is al afgerond. Log in om verder te gaan.")) from error
+    db.flush()
+    matches.recompute_for_candidate(db, candidate)
+    db.commit()
     return user
 
 

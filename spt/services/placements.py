@@ -5,6 +5,7 @@ from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, delete, func, select
 
 import matching
@@ -12,7 +13,7 @@ from spt.models import Candidate, Employer, Match, Occupation, Placement, Placem
 from spt.models._base import utcnow
 from spt.services import audit, matchmaking, postcodes
 from spt.services.employers import TRAINING_KINDS
-from spt.services.errors import DomainError, NotFound
+from spt.services.errors import Conflict, DomainError, NotFound
 from spt.services.reference import data_file
 
 FIELDS = ("kind", "title", "description", "level", "crebo", "theme", "hours_per_week",
@@ -93,24 +94,37 @@ def save(db: Session, *, employer: Employer, actor_id: int, data: dict,
     placement = get_own(db, employer, placement_id) if placement_id else Placement(
         employer_id=employer.id, kind=data["kind"], title="", pc4="", hours_per_week=0,
         status=data.get("status") or "concept", idempotency_key=data.get("idempotency_key"))
+    if placement_id and data.get("version") not in (None, placement.version):
+        raise _changed_meanwhile(db, placement_id)
     values, skills = _checked(db, employer, data)
     for key, value in values.items():
         setattr(placement, key, value)
     placement.updated_at = utcnow()
     db.add(placement)
-    db.flush()
-    _replace_skills(db, placement.id, skills)
-    audit.record(db, actor_id=actor_id, action="employer.placement_saved",
-                 subject_type="placement", subject_id=placement.id,
-                 detail={"new": placement_id is None, "status": placement.status})
     try:
+        db.flush()  # an insert, or an UPDATE that checks the version it read
+        _replace_skills(db, placement.id, skills)
+        audit.record(db, actor_id=actor_id, action="employer.placement_saved",
+                     subject_type="placement", subject_id=placement.id,
+                     detail={"new": placement_id is None, "status": placement.status})
         db.commit()
+    except StaleDataError as error:
+        raise _changed_meanwhile(db, placement_id) from error
     except IntegrityError:  # the same form was submitted twice at the same moment
         db.rollback()
         if existing := _by_key(db, employer, data.get("idempotency_key")):
             return existing
         raise
     return placement
+
+
+def _changed_meanwhile(db: Session, placement_id: int) -> Conflict:
+    """The Dutch 409 for a placement someone else saved first, with what it is now."""
+    db.rollback()
+    current = db.get(Placement, placement_id, populate_existing=True)
+    return Conflict(_("Iemand anders heeft deze plek net opgeslagen (nu: '%(title)s', status "
+                      "%(status)s). Uw invoer staat hieronder nog: controleer hem en sla "
+                      "opnieuw op.", title=current.title, status=current.status))
 
 
 def _by_key(db: Session, employer: Employer, key: str | None) -> Placement | None:
@@ -198,9 +212,11 @@ def duplicate(db: Session, *, employer: Employer, actor_id: int, placement_id: i
 
 
 def change_status(db: Session, *, employer: Employer, actor_id: int, placement_id: int,
-                  action: str) -> Placement:
-    """Publish, pause, reopen or close a placement."""
+                  action: str, expected_version: int | None = None) -> Placement:
+    """Publish, pause, reopen or close a placement (409 when it changed since the page)."""
     placement = get_own(db, employer, placement_id)
+    if expected_version not in (None, placement.version):
+        raise _changed_meanwhile(db, placement_id)
     allowed_from, new = ACTIONS[action]
     if placement.status not in allowed_from:
         raise DomainError(_("Dat kan niet met een plek die nu de status '%(status)s' heeft.",
@@ -211,6 +227,10 @@ def change_status(db: Session, *, employer: Employer, actor_id: int, placement_i
                             "leerbedrijf (SBB)."))
     old, placement.status, placement.updated_at = placement.status, new, utcnow()
     db.add(placement)
+    try:
+        db.flush()
+    except StaleDataError as error:
+        raise _changed_meanwhile(db, placement_id) from error
     audit.record(db, actor_id=actor_id, action="employer.placement_status",
                  subject_type="placement", subject_id=placement.id,
                  detail={"from": old, "to": new})

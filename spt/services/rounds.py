@@ -1,9 +1,7 @@
 """Match rounds: a capacity-aware proposal of pairs for many candidates at once.
 
-`run_round(db, round_id)` is a plain function over a stored MatchRound, registered as the job
-`match_round` (spt/jobs.py): a worker runs it when SPT_REDIS_URL is set, otherwise it runs at once
-in its own app context. It commits twice on purpose: once to show the round as running (the page
-shows the progress), once with the result.
+`compute` is the pure part over the database; spt.services.round_jobs runs it as the background
+job `match_round` (start, progress, heartbeat, failure detection, restart).
 """
 
 import time
@@ -16,7 +14,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import matching
-from spt import jobs
 from spt.models import Candidate, Employer, Match, MatchRound, Placement, User
 from spt.models._base import utcnow
 from spt.services import advisor_review, audit, matchmaking, pipeline, postcodes
@@ -71,12 +68,17 @@ def _inputs(db: Session, params: dict):
     return candidates, profiles, capacity, ended
 
 
-def compute(db: Session, params: dict) -> dict:
-    """Run the assignment for these choices and return the result as stored JSON."""
+def compute(db: Session, params: dict, step=None) -> dict:
+    """Run the assignment for these choices and return the result as stored JSON.
+
+    `step(name)` is told when ranking and assigning begin (the round's progress).
+    """
+    step = step or (lambda _name: None)
     started = time.perf_counter()
     candidates, placements, capacity, ended = _inputs(db, params)
     cat = matchmaking.catalogue(db)
     profiles = advisor_review.candidate_profiles(db, candidates)
+    step("rangschikken")
     index = matching.PlacementIndex.build(placements, knowledge=cat.knowledge)
     pairs = [p for row in matching.top_k_pairs(profiles, index, k=TOP_K) for p in row]
     known_c, known_p = {c.key: c for c in profiles}, {p.key: p for p in placements}
@@ -86,6 +88,7 @@ def compute(db: Session, params: dict) -> dict:
     pairs += [matching.score_pair(known_c[c], known_p[p], knowledge=cat.knowledge)
               for c, p in locked if (c, p) not in seen]
     excluded = {(str(c), str(p)) for c, p in params.get("excluded", [])} | set(ended)
+    step("toewijzen")
     try:
         result = matching.assign(
             pairs, placements, candidates=list(known_c), employer_capacity=capacity,
@@ -114,54 +117,12 @@ def _get(db: Session, round_id: int) -> MatchRound:
     return row
 
 
-def run_round(db: Session, round_id: int, progress=None) -> MatchRound:
-    """Compute a stored round and store its result (the job `match_round` a worker runs)."""
-    report = progress or (lambda _percent, _message="": None)
-    row = _get(db, round_id)
-    row.status, row.progress = "bezig", 10
-    db.add(row)
-    db.commit()
-    report(10, _("Kandidaten en plekken laden"))
-    try:
-        result, row.status = compute(db, row.params), "klaar"
-    except DomainError as error:
-        result, row.status = {**row.result, "error": error.message}, "fout"
-    except Exception:
-        db.rollback()
-        _fail(db, round_id)
-        raise
-    row.result, row.progress, row.finished_at = result, 100, utcnow()
-    db.add(row)
-    db.commit()
-    return row
-
-
-def _fail(db: Session, round_id: int) -> None:
-    row = _get(db, round_id)
-    row.status, row.finished_at = "fout", utcnow()
-    row.result = {**row.result, "error": _("De berekening is mislukt. Probeer het opnieuw.")}
-    db.add(row)
-    db.commit()
-
-
-def start(db: Session, *, advisor_id: int, region: str, theme: str, kinds: list[str],
-          max_per_placement: int) -> MatchRound:
-    """Store a new round and hand it to the job queue (a worker, or at once without Redis)."""
-    row = MatchRound(created_by_id=advisor_id, params={
-        "region": region, "theme": theme, "kinds": list(kinds),
-        "max_per_placement": max_per_placement, "locked": [], "excluded": []})
-    db.add(row)
-    audit.record(db, actor_id=advisor_id, action="advisor.round_started",
-                 subject_type="match_round", detail={"params": row.params})
-    db.commit()
-    jobs.enqueue("match_round", round_id=row.id)
-    return row
-
-
 def adjust(db: Session, *, advisor_id: int, round_id: int, locked: list, excluded: list
            ) -> MatchRound:
     """Lock or exclude pairs and rerun; refused locks change nothing."""
     row = _get(db, round_id)
+    if row.status in ("wachtend", "bezig"):
+        raise DomainError(_("De ronde wordt nog berekend. Wacht tot hij klaar is."))
     params = {**row.params, "locked": [list(p) for p in locked],
               "excluded": [list(p) for p in excluded if p not in locked]}
     result = compute(db, params)

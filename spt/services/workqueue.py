@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from spt.models import Candidate, Employer, Match, Placement, StatusChange, User
@@ -91,13 +92,30 @@ def _candidate(db: Session, candidate_id: int) -> Candidate:
     return candidate
 
 
+def _claimed_by_other(db: Session, candidate: Candidate) -> Conflict:
+    owner = db.get(User, candidate.advisor_id)
+    return Conflict(_("Een andere adviseur (%(email)s) heeft deze kandidaat al opgepakt.",
+                      email=owner.email if owner else "?"))
+
+
 def claim(db: Session, *, advisor_id: int, candidate_id: int) -> Candidate:
-    """The advisor takes on a new candidate ('ik pak dit op')."""
+    """The advisor takes on a new candidate ('ik pak dit op'); of two at once, one wins."""
     candidate = _candidate(db, candidate_id)
     if candidate.advisor_id not in (None, advisor_id):
-        raise DomainError(_("Een andere adviseur heeft deze kandidaat al opgepakt."))
+        raise _claimed_by_other(db, candidate)
+    if candidate.advisor_id == advisor_id:
+        return candidate
     candidate.advisor_id, candidate.updated_at = advisor_id, utcnow()
     db.add(candidate)
+    try:
+        db.flush()  # the version check: a claim made meanwhile leaves 0 rows to update
+    except StaleDataError:
+        db.rollback()
+        candidate = db.get(Candidate, candidate_id, populate_existing=True)
+        if candidate.advisor_id == advisor_id:
+            return candidate
+        raise _claimed_by_other(db, candidate) if candidate.advisor_id else \
+            pipeline.candidate_conflict(db, candidate_id) from None
     audit.record(db, actor_id=advisor_id, action="advisor.claimed", subject_type="candidate",
                  subject_id=candidate.id)
     db.commit()
@@ -161,8 +179,11 @@ def board(db: Session, filters: BoardFilters) -> Board:
 
 
 def move_candidates(db: Session, *, actor_id: int, candidate_ids: list[int], status: str,
-                    reason: str) -> int:
-    """Move candidates to a status, all or none: an illegal step for one refuses the lot."""
+                    reason: str, versions: dict[int, int] | None = None) -> int:
+    """Move candidates to a status, all or none: an illegal step for one refuses the lot.
+
+    `versions` are the ones the board showed: a candidate changed since then gives a 409.
+    """
     if not candidate_ids:
         raise DomainError(_("Kies eerst een of meer kandidaten."), field="candidate_ids")
     if status not in pipeline.CANDIDATE_STATUSES:
@@ -173,7 +194,10 @@ def move_candidates(db: Session, *, actor_id: int, candidate_ids: list[int], sta
         raise NotFound(_("Deze kandidaat bestaat niet."))
     for candidate in candidates:
         try:
-            pipeline.move_candidate(db, candidate, status, actor_id=actor_id, reason=reason)
+            pipeline.move_candidate(db, candidate, status, actor_id=actor_id, reason=reason,
+                                    expected_version=(versions or {}).get(candidate.id))
+        except Conflict:
+            raise
         except DomainError as error:
             db.rollback()
             raise DomainError(f"{candidate.number}: {error.message}", field=error.field) from error

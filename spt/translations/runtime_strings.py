@@ -1,6 +1,6 @@
 """Dutch strings that the code only translates from a variable, so extraction misses them.
 
-`templates/intake/_layout.html` and `step6.html` call `_(titles[n])` with the plain strings
+`spt/templates/intake/_layout.html` and `step6.html` call `_(titles[n])` with the plain strings
 of STEP_TITLES in spt/views/intake.py. Listing them here puts them in messages.pot and keeps
 their English translations. Nothing imports this module; remove an entry once its source
 marks the string with `_l()` itself.

@@ -42,6 +42,7 @@ def bulk_move():
         return form_error(form)
     moved = workqueue.move_candidates(get_db(), actor_id=current_user.id,
                                       candidate_ids=form.candidate_ids.data,
-                                      status=form.status.data, reason=form.reason.data)
+                                      status=form.status.data, reason=form.reason.data,
+                                      versions=form.seen_versions())
     flash(_("%(n)d kandidaten verplaatst.", n=moved), "success")
     return redirect(url_for(".board"))

@@ -1,13 +1,13 @@
 """Match rounds: choose region, theme and kinds, review the proposed pairs, adjust and accept."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from spt.db import get_db
 from spt.forms.advisor import PairsForm, RoundForm
 from spt.forms.catalogue import options
-from spt.services import rounds
+from spt.services import round_jobs, rounds
 from spt.views import render_form
 from spt.views.advisor import advisors_only, form_error
 
@@ -23,12 +23,15 @@ def _round_form() -> RoundForm:
 @bp.route("/matchronde", methods=["GET", "POST"])
 @advisors_only
 def new_round():
-    """Start a round; it runs within the request for now."""
+    """Start a round on the job queue (in the request when there is no queue)."""
     form = _round_form()
     if form.validate_on_submit():
-        row = rounds.start(get_db(), advisor_id=current_user.id, region=form.region.data,
-                           theme=form.theme.data, kinds=form.kinds.data,
-                           max_per_placement=form.max_per_placement.data)
+        row = round_jobs.start(get_db(), advisor_id=current_user.id, region=form.region.data,
+                               theme=form.theme.data, kinds=form.kinds.data,
+                               max_per_placement=form.max_per_placement.data)
+        if round_jobs.ran_in_request(row):
+            flash(_("Achtergrondtaken zijn nu niet beschikbaar (de wachtrij is niet bereikbaar). "
+                    "De ronde is daarom direct berekend."), "info")
         return redirect(url_for(".show_round", round_id=row.id))
     return render_form("adviseur/matchronde.html", form, recent=rounds.recent(get_db()))
 
@@ -36,9 +39,21 @@ def new_round():
 @bp.get("/matchronde/<int:round_id>")
 @advisors_only
 def show_round(round_id: int):
-    """The round's pairs, totals and unassigned candidates with the reason."""
+    """The round's progress (refreshing itself) or its pairs, totals and unassigned candidates."""
+    row = round_jobs.check(get_db(), round_id)
     return render_template("adviseur/matchronde_resultaat.html",
-                           view=rounds.view(get_db(), round_id), reasons=rounds.REASONS)
+                           view=rounds.view(get_db(), round_id), reasons=rounds.REASONS,
+                           step=round_jobs.step_label(row),
+                           max_attempts=current_app.config["ROUND_MAX_ATTEMPTS"])
+
+
+@bp.post("/matchronde/<int:round_id>/opnieuw")
+@advisors_only
+def restart(round_id: int):
+    """Start a failed round again (a new attempt with a new job)."""
+    round_jobs.restart(get_db(), advisor_id=current_user.id, round_id=round_id)
+    flash(_("De ronde is opnieuw gestart."), "success")
+    return redirect(url_for(".show_round", round_id=round_id))
 
 
 @bp.post("/matchronde/<int:round_id>/aanpassen")

@@ -54,12 +54,13 @@ def _per_user() -> str:
     return f"user:{user_id}" if user_id else get_remote_address()
 
 
-def _add_errors(form, error: DomainError) -> None:
-    """Show a rule the service refused next to its fields; a 403/404/409 is not a form error."""
+def _add_errors(form, error: DomainError) -> int:
+    """Show a rule the service refused next to its fields; a 403/404 is not a form error."""
     if error.status not in (400, 409):
         raise error
     for field, message in getattr(error, "errors", {error.field: error.message}).items():
         add_error(form, DomainError(message, field=field))
+    return error.status
 
 
 @bp.get("/")
@@ -132,20 +133,23 @@ def edit_placement(placement_id: int):
     del form.status  # the status changes through its own buttons
     if request.method == "GET":
         _fill(form, placement)
+    status = None
     if form.validate_on_submit():
         try:
             placements.save(db, employer=employer, actor_id=current_user.id,
                             placement_id=placement_id, data=form.data_for_service())
         except DomainError as error:
-            _add_errors(form, error)
+            status = _add_errors(form, error)
         else:
             flash(_("De plek is opgeslagen."), "success")
             return redirect(url_for(".edit_placement", placement_id=placement_id))
     db.refresh(placement)  # show what is stored, not the refused input
-    return render_form("werkgever/plek_form.html", form, employer=employer, placement=placement,
-                       occupation=placements.occupation_label(db, placement),
-                       fitting=placements.fitting_band(db, employer, placement),
-                       qualification=placements.qualifications().get(placement.crebo or ""))
+    page, code = render_form("werkgever/plek_form.html", form, employer=employer,
+                             placement=placement,
+                             occupation=placements.occupation_label(db, placement),
+                             fitting=placements.fitting_band(db, employer, placement),
+                             qualification=placements.qualifications().get(placement.crebo or ""))
+    return page, status or code
 
 
 def _fill(form, placement) -> None:
@@ -153,6 +157,7 @@ def _fill(form, placement) -> None:
     form.essential_skills.data = "\n".join(labels["essential"])
     form.optional_skills.data = "\n".join(labels["optional"])
     form.postcode.data, form.idempotency_key.data = placement.pc4, ""
+    form.version.data = placement.version
     for key in ("level", "theme", "min_nt2", "crebo"):
         getattr(form, key).data = getattr(placement, key) or ""
 
@@ -171,8 +176,10 @@ def duplicate_placement(placement_id: int):
 @role_required("employer")
 def placement_status(placement_id: int, action: str):
     """Publish, pause, reopen or close a placement."""
+    seen = request.form.get("version", "")
+    version = int(seen) if seen.isdecimal() and len(seen) < 10 else None
     placements.change_status(get_db(), employer=_employer(), actor_id=current_user.id,
-                             placement_id=placement_id, action=action)
+                             placement_id=placement_id, action=action, expected_version=version)
     flash(STATUS_FLASH[action], "success")
     return redirect(url_for(".edit_placement", placement_id=placement_id))
 

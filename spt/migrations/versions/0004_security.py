@@ -2,7 +2,7 @@
 append-only audit log enforced by the database
 
 Revision ID: 0004_security
-Revises: 0002
+Revises: 0003_reliability
 """
 
 import re
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0004_security'
-down_revision = '0002'
+down_revision = '0003_reliability'
 branch_labels = None
 depends_on = None
 
@@ -53,17 +53,17 @@ SQLITE_TRIGGERS = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
+    with op.batch_alter_table('user', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('trusted_failed_logins', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('trusted_locked_until', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('email_confirmed', sa.Boolean(), nullable=False, server_default=sa.true()))
-    with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
+    with op.batch_alter_table('outboxmessage', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('attempts', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('failed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('secret_kind', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True))
         batch_op.add_column(sa.Column('secret_subject_id', sa.Integer(), nullable=True))
-    with op.batch_alter_table('candidate', schema=None) as batch_op:
+    with op.batch_alter_table('candidate', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_candidate_erased_at'), ['erased_at'], unique=False)
     _redact_existing_rows()
@@ -92,6 +92,8 @@ def _redact_existing_rows() -> None:
 
 
 def downgrade() -> None:
+    # SQLite drops columns in place (3.35+): copying a table that others reference breaks their
+    # foreign keys inside the migration's transaction
     if op.get_bind().dialect.name == 'postgresql':
         op.execute("DROP TRIGGER IF EXISTS auditevent_no_truncate ON auditevent")
         op.execute("DROP TRIGGER IF EXISTS auditevent_append_only ON auditevent")
@@ -99,16 +101,16 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER IF EXISTS auditevent_no_delete")
         op.execute("DROP TRIGGER IF EXISTS auditevent_no_update")
-    with op.batch_alter_table('candidate', schema=None) as batch_op:
+    with op.batch_alter_table('candidate', schema=None, recreate='never') as batch_op:
         batch_op.drop_index(batch_op.f('ix_candidate_erased_at'))
         batch_op.drop_column('erased_at')
-    with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
+    with op.batch_alter_table('outboxmessage', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('secret_subject_id')
         batch_op.drop_column('secret_kind')
         batch_op.drop_column('failed_at')
         batch_op.drop_column('next_attempt_at')
         batch_op.drop_column('attempts')
-    with op.batch_alter_table('user', schema=None) as batch_op:
+    with op.batch_alter_table('user', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('email_confirmed')
         batch_op.drop_column('trusted_locked_until')
         batch_op.drop_column('trusted_failed_logins')
