@@ -243,6 +243,9 @@ def finalise(config) -> None:
         raise UnsafeConfigError(
             f"SPT_ENV=production weigert deze SPT_SECRET_KEY: {problem}. Maak een willekeurige "
             "sleutel, bijvoorbeeld: python -c 'import secrets; print(secrets.token_hex(32))'.")
+    if urlsplit(config["MAIL_URL"] or "").scheme == "console":
+        raise UnsafeConfigError("SPT_MAIL_URL=console:// drukt e-mails met persoonlijke links af "
+                                "in het logboek; gebruik in productie smtp:// of smtps://.")
     base = urlsplit(config["BASE_URL"])
     if base.scheme != "https" and base.hostname not in LOOPBACK_HOSTS:
         raise UnsafeConfigError("SPT_BASE_URL moet in productie met https:// beginnen: "

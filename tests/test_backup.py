@@ -20,6 +20,8 @@ from spt.models import (
     IntakeDraft,
     MatchRound,
     OutboxMessage,
+    Placement,
+    PlacementRequirement,
     StatusChange,
     User,
     metadata,
@@ -103,6 +105,9 @@ def fill_every_table(app) -> None:
                           finished_at=moment + timedelta(seconds=3)))
         db.add(StatusChange(subject_type="candidate", subject_id=1, from_status=None,
                             to_status="aangemeld", reason="intake", at=moment))
+        placement = db.exec(select(Placement)).scalars().first()
+        db.add(PlacementRequirement(placement_id=placement.id, text="Rijbewijs C is noodzakelijk",
+                                    kind="licence", value="C", hard=True, confidence=0.97))
         audit.record(db, actor_id=user.id, action="test.backup", subject_type="user",
                      subject_id=user.id, detail={"nested": {"b": 2, "a": [1.5, None, False]}})
         db.commit()

@@ -88,8 +88,9 @@ def is_staff_endpoint(endpoint: str | None) -> bool:
 @bp.before_app_request
 def require_second_factor():
     """Send advisors and admins without a second factor to the setup page first."""
-    if (current_user.is_authenticated and mfa.needs_setup(current_user)
-            and is_staff_endpoint(request.endpoint)):
+    # the endpoint first: a page that needs no user (the health check) never loads one
+    if (is_staff_endpoint(request.endpoint) and current_user.is_authenticated
+            and mfa.needs_setup(current_user)):
         flash(_("Stel eerst tweestapsverificatie in."), "info")
         return redirect(url_for("mfa.setup"))
     return None
