@@ -5,6 +5,7 @@ descending, ties in input order); explanations are structured codes that templat
 """
 
 from .assign import assign, greedy_assign
+from .bridges import NO_BRIDGES, Bridges
 from .gaps import missing_essential, plan_for_placement, plan_modules
 from .geo import haversine_km
 from .lexicon import Lexicon
@@ -30,6 +31,7 @@ from .types import (
     THEMES,
     AssignedPair,
     Assignment,
+    Bridge,
     CandidateProfile,
     CapacityUse,
     CareerPath,
@@ -52,10 +54,13 @@ __all__ = [
     "EXCLUSION_CODES",
     "KINDS",
     "LEVELS",
+    "NO_BRIDGES",
     "NT2_LEVELS",
     "THEMES",
     "AssignedPair",
     "Assignment",
+    "Bridge",
+    "Bridges",
     "CandidateProfile",
     "CapacityUse",
     "CareerPath",

@@ -12,14 +12,33 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .bridges import NO_BRIDGES, Bridges
 from .geo import haversine_km
 from .reference import SkillKnowledge
 from .scoring import candidate_groups, skill_credits
-from .types import CandidateProfile, PlacementProfile, Weights, level_rank, nt2_rank
+from .types import (
+    LICENCE_IMPLIES,
+    CandidateProfile,
+    PlacementProfile,
+    Weights,
+    level_rank,
+    nt2_rank,
+)
 
 __all__ = ["CandidateBatch", "PlacementArrays", "score_matrix"]
 
 _NAN = float("nan")
+_LICENCES = {c: i for i, c in enumerate(LICENCE_IMPLIES)}
+_INTENT = {None: 0, "switch": 1, "stay": 2, "grow": 3}  # unknown, away from, towards the old job
+_GROW = 3
+
+
+def _licence_matrix(sets) -> np.ndarray:
+    """Boolean (rows x licence categories) matrix; unknown categories are dropped."""
+    out = np.zeros((len(sets), len(_LICENCES)), dtype=bool)
+    for i, values in enumerate(sets):
+        out[i, [_LICENCES[v] for v in values if v in _LICENCES]] = True
+    return out
 
 
 def _vocab_index(values: Sequence[str | None]) -> tuple[dict[str, int], np.ndarray]:
@@ -70,7 +89,7 @@ class PlacementArrays:
     start: np.ndarray
     level: np.ndarray
     min_nt2: np.ndarray
-    licence: np.ndarray
+    licence: np.ndarray  # placements x licence categories required
     vca: np.ndarray
     kinds: dict[str, int]
     kind: np.ndarray
@@ -112,7 +131,7 @@ class PlacementArrays:
             start=_floats(p.start.toordinal() if p.start else None for p in placements),
             level=np.array([level_rank(p.level) for p in placements], dtype=np.int64),
             min_nt2=np.array([nt2_rank(p.min_nt2) for p in placements], dtype=np.int64),
-            licence=np.array([p.requires_driving_licence for p in placements], dtype=bool),
+            licence=_licence_matrix([p.required_licences for p in placements]),
             vca=np.array([p.requires_vca for p in placements], dtype=bool),
             kinds=kinds,
             kind=kind,
@@ -148,6 +167,10 @@ class CandidateBatch:
     kinds: np.ndarray
     occupations: np.ndarray
     groups: tuple[np.ndarray, ...]
+    intent: np.ndarray  # see _INTENT
+    themes_only: np.ndarray
+    kinds_only: np.ndarray
+    hours_strict: np.ndarray
 
     @classmethod
     def build(
@@ -179,10 +202,11 @@ class CandidateBatch:
             available=_floats(
                 c.available_from.toordinal() if c.available_from else None for c in candidates
             ),
-            licence=np.array([c.driving_licence for c in candidates], dtype=bool),
+            licence=_licence_matrix([c.licences for c in candidates]),
             vca=np.array([bool(c.skill_ids & weights.vca_ids) for c in candidates], dtype=bool),
             # no NT2 level given means no NT2 minimum applies
-            nt2=np.array([99 if c.nt2 is None else nt2_rank(c.nt2) for c in candidates]),
+            nt2=np.array([99 if c.nt2 is None else nt2_rank(c.nt2) for c in candidates],
+                         dtype=np.int64),
             level=np.array([level_rank(c.level) for c in candidates], dtype=np.int64),
             has_themes=np.array([bool(c.themes) for c in candidates], dtype=bool),
             themes=_membership([c.themes for c in candidates], arrays.themes),
@@ -193,14 +217,19 @@ class CandidateBatch:
                 _membership([{g[:k] for g in gs if len(g) >= k} for gs in groups], vocab)
                 for k, (vocab, _) in zip((4, 3, 2, 1), arrays.groups, strict=True)
             ),
+            intent=np.array([_INTENT[c.intent] for c in candidates], dtype=np.int64),
+            themes_only=np.array([c.themes_only for c in candidates], dtype=bool),
+            kinds_only=np.array([c.kinds_only for c in candidates], dtype=bool),
+            hours_strict=np.array([c.hours_strict for c in candidates], dtype=bool),
         )
 
 
 def _coverage(credits, matrix, n, weights: Weights) -> np.ndarray:
-    """Smoothed coverage (candidates x placements), as `scoring.coverage`."""
+    """Coverage (candidates x placements), as `scoring.coverage`."""
     met = np.asarray(matrix @ credits.T).T if matrix.shape[1] else np.zeros((len(credits), len(n)))
-    strength = weights.coverage_strength
-    return (met + weights.coverage_prior * strength) / (n[None, :] + strength)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = met / n[None, :]
+    return np.where(n[None, :] > 0, np.nan_to_num(share), weights.unknown)
 
 
 def _occupation(b: CandidateBatch, p: PlacementArrays, weights: Weights) -> np.ndarray:
@@ -208,16 +237,22 @@ def _occupation(b: CandidateBatch, p: PlacementArrays, weights: Weights) -> np.n
     prox = np.zeros((len(b.lat), len(p.lat)))
     for value, member, (_, idx) in zip(weights.isco_proximity, b.groups, p.groups, strict=True):
         prox = np.maximum(prox, np.where(member[:, idx], value, 0.0))
-    return np.where(b.occupations[:, p.occupation], 1.0, prox)
+    closeness = np.where(b.occupations[:, p.occupation], 1.0, prox)
+    intent = b.intent[:, None]
+    return np.where(intent == 0, weights.unknown, np.where(intent == 1, 1.0 - closeness,
+                                                           closeness))  # stay and grow: close
 
 
 def _level(b: CandidateBatch, p: PlacementArrays, weights: Weights) -> np.ndarray:
     """Level fit (candidates x placements), as `scoring.level_fit`."""
     learning = np.array([k in weights.learning_kinds for k in p.kinds] + [False])[p.kind]
-    gap = p.level[None, :] - b.level[:, None] - learning[None, :].astype(np.int64)
+    grow = (b.intent == _GROW)[:, None]
+    target = b.level[:, None] + grow.astype(np.int64)
+    gap = p.level[None, :] - target - learning[None, :].astype(np.int64)
     short = np.maximum(0.0, 1.0 - weights.level_step_penalty * gap)
     over = np.maximum(0.0, 1.0 - weights.overqualified_penalty * np.maximum(0, -gap - 1))
-    fit = np.where(gap > 0, short, over)
+    below = np.maximum(0.0, 1.0 - weights.no_growth_penalty * (target - p.level[None, :]))
+    fit = np.where(gap > 0, short, np.where(grow & (p.level[None, :] < target), below, over))
     unknown = (b.level[:, None] == 0) | (p.level[None, :] == 0)
     return np.where(unknown, weights.unknown, fit)
 
@@ -230,17 +265,43 @@ def _wish(has: np.ndarray, member: np.ndarray, idx: np.ndarray, unknown: float, 
     return np.where(silent, unknown, hit)
 
 
-def score_matrix(b: CandidateBatch, p: PlacementArrays, weights: Weights):
+def _bridges(b: CandidateBatch, p: PlacementArrays, weights: Weights, bridges: Bridges,
+             today_ordinal: float):
+    """VCA and NT2 gaps (candidates x placements): those no module closes in time, and the weeks
+    of the modules that close the others, as `scoring.closable`."""
+    ref = np.full(len(b.lat), today_ordinal) if not np.isnan(today_ordinal) else b.available
+    with np.errstate(invalid="ignore"):
+        window = (p.start[None, :] - ref[:, None]) / 7.0
+    window = np.where(np.isnan(window), np.inf, window)
+    vca_gap = p.vca[None, :] & ~b.vca[:, None]
+    vca_weeks = bridges.vca.weeks if bridges.vca is not None else np.inf
+    vca_ok = vca_gap & (bridges.vca is not None) & (vca_weeks <= window)
+    nt2_gap = (p.min_nt2[None, :] > 0) & (b.nt2[:, None] < p.min_nt2[None, :])
+    table = np.array(bridges.nt2_weeks())
+    have = np.clip(b.nt2, 0, len(table) - 1)
+    nt2_weeks = table[have[:, None], p.min_nt2[None, :]]
+    nt2_ok = nt2_gap & np.isfinite(nt2_weeks) & (nt2_weeks <= window)
+    weeks = np.where(vca_ok, vca_weeks, 0.0) + np.where(nt2_ok, nt2_weeks, 0.0)
+    fit = np.maximum(0.0, 1.0 - weeks / weights.bridge_scale_weeks)
+    return vca_gap & ~vca_ok, nt2_gap & ~nt2_ok, fit
+
+
+def score_matrix(b: CandidateBatch, p: PlacementArrays, weights: Weights,
+                 bridges: Bridges = NO_BRIDGES, today=None):
     """Scores and eligibility (candidates x placements), identical to `scoring.score_pair`."""
+    today_ordinal = float(today.toordinal()) if today is not None else _NAN
+    vca_wall, nt2_wall, bridge = _bridges(b, p, weights, bridges, today_ordinal)
     with np.errstate(invalid="ignore"):
         dist = haversine_km(b.lat[:, None], b.lon[:, None], p.lat[None, :], p.lon[None, :])
         hours_gap = np.abs(b.hours[:, None] - p.hours[None, :])
+        max_gap = np.where(b.hours_strict, weights.strict_hours_gap, weights.max_hours_gap)
         hard = (dist > b.max_km[:, None]) & ~np.isnan(dist)
-        hard |= (p.min_nt2[None, :] > 0) & (b.nt2[:, None] < p.min_nt2[None, :])
-        hard |= p.licence[None, :] & ~b.licence[:, None]
-        hard |= p.vca[None, :] & ~b.vca[:, None]
+        hard |= nt2_wall | vca_wall
+        hard |= (p.licence.astype(np.int64) @ (~b.licence).T.astype(np.int64)).T > 0
         hard |= p.start[None, :] < b.available[:, None]
-        hard |= hours_gap > weights.max_hours_gap
+        hard |= hours_gap > max_gap[:, None]
+        hard |= (b.kinds_only & b.has_kinds)[:, None] & ~b.kinds[:, p.kind]
+        hard |= (b.themes_only & b.has_themes)[:, None] & ~b.themes[:, p.theme]
     theme = _wish(b.has_themes, b.themes, p.theme, weights.unknown, strict=True)
     kind = _wish(b.has_kinds, b.kinds, p.kind, weights.unknown, strict=False)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -264,18 +325,20 @@ def score_matrix(b: CandidateBatch, p: PlacementArrays, weights: Weights):
         ),
         "theme": theme,
         "kind": kind,
+        "bridge": bridge,
     }
     names = [*p.kinds, None]
-    per_kind = np.array(
-        [list(weights.factor_weights(k).values()) for k in names]
-    )  # kinds x factors
-    column_weights = per_kind[p.kind]  # placements x factors
-    total = np.zeros((len(b.lat), len(p.lat)))
-    for f, value in enumerate(values.values()):
-        total = total + column_weights[:, f][None, :] * value
-    total_weight = column_weights.sum(axis=1)
-    soft = np.divide(
-        total, total_weight[None, :], out=np.zeros_like(total), where=total_weight[None, :] > 0
-    )
+    switch = b.intent == _INTENT["switch"]
+    soft = np.zeros((len(b.lat), len(p.lat)))
+    for intent, rows in (("switch", switch), (None, ~switch)):
+        if not rows.any():
+            continue
+        per_kind = np.array([list(weights.factor_weights(k, intent).values()) for k in names])
+        column_weights = per_kind[p.kind]  # placements x factors
+        total = sum(column_weights[:, f][None, :] * value[rows]
+                    for f, value in enumerate(values.values()))
+        total_weight = column_weights.sum(axis=1)
+        soft[rows] = np.divide(total, total_weight[None, :], out=np.zeros_like(total),
+                               where=total_weight[None, :] > 0)
     eligible = ~hard
     return np.where(eligible, np.clip(soft, 0.0, 1.0), 0.0), eligible

@@ -13,18 +13,55 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from .bridges import Bridges
 from .geo import haversine_km
 from .rank import rank
 from .reference import ReferenceData, load_reference, taxonomies
 from .requirements import parse_requirement
+from .scoring import DEFAULT_WEIGHTS
 from .taxonomy import Taxonomy
-from .types import CandidateProfile, PlacementProfile, nt2_rank
+from .types import CandidateProfile, PlacementProfile, licences_held, nt2_rank
 
 __all__ = ["Evaluator", "default_data_dir", "evaluate_files", "main"]
+
+
+#: A suggestion at least this likely stands for the typed text in a case (in the app the person
+#: confirms it with "Bedoel je ...?").
+PLAUSIBLE = 0.5
+SELF_LEVELS = {"basis": 1, "goed": 2, "expert": 3, "1": 1, "2": 2, "3": 3}
+
+
+@dataclass
+class RequirementsRead:
+    """The hard limits and skills a placement's requirement lines add to its fields."""
+
+    licences: frozenset[str] = frozenset()
+    nt2: str | None = None
+    vca: bool = False
+    essential: list[str] = field(default_factory=list)
+    optional: list[str] = field(default_factory=list)
+
+    def add(self, part) -> None:
+        """Take one parsed part (a `matching.Requirement`)."""
+        if part.kind == "licence" and part.value and part.hard is not False:
+            self.licences = self.licences | {part.value}
+        elif part.kind == "language" and part.value == "nl" and part.level and part.hard \
+                is not False and nt2_rank(part.level) > nt2_rank(self.nt2):
+            self.nt2 = part.level
+        elif part.kind in ("skill", "certificate") and part.concept_id and \
+                part.confidence >= PLAUSIBLE:
+            if part.concept_id in DEFAULT_WEIGHTS.vca_ids and part.hard is not False:
+                self.vca = True
+            (self.optional if part.hard is False else self.essential).append(part.concept_id)
+
+    def min_nt2(self, given: str | None) -> str | None:
+        """The higher of a given minimum and the one in the text."""
+        return max((given, self.nt2), key=nt2_rank) if (given or self.nt2) else None
 
 
 def default_data_dir() -> Path:
@@ -65,25 +102,37 @@ class Evaluator:
         """Skill taxonomy over the curated skills (None when skills.csv is absent)."""
         return self._taxonomies[1] if self.reference.skills else None
 
+    @cached_property
+    def bridges(self) -> Bridges:
+        """Modules of the shipped catalogue that close VCA and NT2 gaps."""
+        return Bridges.from_modules(self.reference.modules, vca_ids=DEFAULT_WEIGHTS.vca_ids)
+
     def skill_id(self, text: str) -> str:
-        """Normalised skill id; unmatched text keeps a folded form so equal texts still match."""
-        best = self.skills.best(text) if self.skills is not None else None
-        return best.concept_id if best else "text:" + " ".join(text.casefold().split())
+        """Skill id of a typed skill: the recogniser's first suggestion when plausible (in the
+        app the person confirms it); else a folded form, so equal texts still match."""
+        found = self.skills.suggest(text, limit=1) if self.skills is not None else []
+        if found and found[0].confidence >= PLAUSIBLE:
+            return found[0].concept_id
+        return "text:" + " ".join(text.casefold().split())
 
     def occupation_id(self, text: str | None) -> str | None:
-        """ESCO URI for a title, or None."""
-        best = self.occupations.best(text) if text else None
-        return best.concept_id if best else None
+        """Occupation id of a title (the first plausible suggestion), or None."""
+        found = self.occupations.suggest(text, limit=1) if text else []
+        return found[0].concept_id if found and found[0].confidence >= PLAUSIBLE else None
 
     def coords(self, pc4) -> tuple[float | None, float | None]:
         """Centroid of a PC4 code, (None, None) when unknown."""
         return self.reference.pc4.get(str(pc4 or "").strip()[:4], (None, None))
 
     def candidate(self, raw: dict) -> CandidateProfile:
-        """Candidate profile from a case's candidate object."""
+        """Candidate profile from a case's candidate object (levels: basis, goed, expert)."""
         lat, lon = self.coords(raw.get("pc4"))
-        skills = [self.skill_id(s) for s in raw.get("skills", [])]
+        levels = {k.casefold(): v for k, v in (raw.get("skill_levels") or {}).items()}
+        skills = {self.skill_id(s): SELF_LEVELS.get(str(levels.get(s.casefold(), "goed")), 2)
+                  for s in raw.get("skills", [])}
         kinds = self.reference.skill_kinds
+        certificates = {s for s in skills if kinds.get(s) == "certificaat"}
+        certificates |= {self.skill_id(c) for c in raw.get("certificates", [])}
         return CandidateProfile(
             key="candidate",
             lat=lat,
@@ -92,18 +141,34 @@ class Evaluator:
             hours_per_week=raw.get("hours_per_week"),
             available_from=_day(raw.get("available_from")),
             driving_licence=bool(raw.get("driving_licence", False)),
-            certificates=frozenset(s for s in skills if kinds.get(s) == "certificaat"),
+            licences=frozenset(raw.get("licences") or ()),
+            certificates=frozenset(certificates),
             nt2=raw.get("nt2"),
             level=raw.get("level"),
             skills=skills,
             occupations=tuple(o for o in map(self.occupation_id, raw.get("occupations", [])) if o),
             themes=frozenset(raw.get("themes", [])),
             kinds=frozenset(raw.get("kinds", [])),
+            intent=raw.get("intent"),
+            themes_only=bool(raw.get("themes_only", False)),
+            kinds_only=bool(raw.get("kinds_only", False)),
+            hours_strict=bool(raw.get("hours_strict", False)),
         )
 
+    def requirements(self, raw: dict) -> RequirementsRead:
+        """What a placement's requirement lines in text ask, read by the requirement parser."""
+        read = RequirementsRead()
+        for line in raw.get("requirements") or ():
+            for part in parse_requirement(line, self.skills, self.reference.cues):
+                read.add(part)
+        return read
+
     def placement(self, raw: dict) -> PlacementProfile:
-        """Placement profile from a case's placement object."""
+        """Placement profile from a case's placement object, with its requirement lines."""
         lat, lon = self.coords(raw.get("pc4"))
+        text = self.requirements(raw)
+        essential = [self.skill_id(s) for s in raw.get("essential_skills", [])]
+        optional = [self.skill_id(s) for s in raw.get("optional_skills", [])]
         return PlacementProfile(
             key=str(raw["id"]),
             kind=raw.get("kind", "vacature"),
@@ -113,31 +178,50 @@ class Evaluator:
             hours_per_week=raw.get("hours_per_week"),
             start=_day(raw.get("start")),
             level=raw.get("level"),
-            min_nt2=raw.get("min_nt2"),
+            min_nt2=text.min_nt2(raw.get("min_nt2")),
             requires_driving_licence=bool(raw.get("requires_driving_licence", False)),
-            requires_vca=bool(raw.get("requires_vca", False)),
+            required_licences=frozenset(raw.get("licences") or ()) | text.licences,
+            requires_vca=bool(raw.get("requires_vca", False)) or text.vca,
             theme=raw.get("theme"),
             seats=int(raw.get("seats", 1)),
-            essential_skills=tuple(self.skill_id(s) for s in raw.get("essential_skills", [])),
-            optional_skills=tuple(self.skill_id(s) for s in raw.get("optional_skills", [])),
+            essential_skills=tuple(essential + text.essential),
+            optional_skills=tuple(optional + text.optional),
         )
 
     def violates(self, cand: dict, plc: dict) -> bool:
-        """Whether a placement breaks a hard constraint of the case, judged from the raw case."""
+        """Whether a placement breaks a hard limit of the case, judged from the raw case: travel,
+        a licence category (structured or in the requirement text), the start, an NT2 level
+        that no module of the catalogue closes before the start, or a wish the candidate said
+        with "alleen" (kind, theme, exact hours)."""
         (clat, clon), (plat, plon) = self.coords(cand.get("pc4")), self.coords(plc.get("pc4"))
         far = (
             None not in (clat, plat, cand.get("max_km"))
             and haversine_km(clat, clon, plat, plon) > cand["max_km"]
         )
-        nt2 = (
-            bool(plc.get("min_nt2"))
-            and cand.get("nt2") is not None
-            and (nt2_rank(cand["nt2"]) < nt2_rank(plc["min_nt2"]))
-        )
-        licence = bool(plc.get("requires_driving_licence")) and not cand.get("driving_licence")
+        text = self.requirements(plc)
+        held = licences_held([*(cand.get("licences") or ()),
+                              *(["B"] if cand.get("driving_licence") else [])])
+        needed = set(plc.get("licences") or ()) | set(text.licences)
+        if plc.get("requires_driving_licence"):
+            needed.add("B")
+        licence = not needed <= held
         start, available = _day(plc.get("start")), _day(cand.get("available_from"))
         early = bool(start and available and start < available)
-        return bool(far or nt2 or licence or early)
+        have, need = nt2_rank(cand.get("nt2")), nt2_rank(text.min_nt2(plc.get("min_nt2")))
+        nt2 = False
+        if cand.get("nt2") is not None and need > have:
+            route = self.bridges.for_nt2(have, need)
+            window = (start - available).days / 7 if start and available else float("inf")
+            nt2 = route is None or route.weeks > window
+        only = (
+            (cand.get("kinds_only") and plc.get("kind", "vacature") not in cand.get("kinds", []))
+            or (cand.get("themes_only") and plc.get("theme") not in cand.get("themes", []))
+            or (cand.get("hours_strict") and None not in (cand.get("hours_per_week"),
+                                                        plc.get("hours_per_week"))
+                and abs(cand["hours_per_week"] - plc["hours_per_week"])
+                > DEFAULT_WEIGHTS.strict_hours_gap)
+        )
+        return bool(far or nt2 or licence or early or only)
 
     def rank_case(self, case: dict) -> dict:
         """ndcg@5, reciprocal rank and hard violations of one rank case."""
@@ -147,6 +231,7 @@ class Evaluator:
             [self.placement(p) for p in case["placements"]],
             knowledge=self.reference.knowledge,
             explain=False,
+            bridges=self.bridges,
         )
         order = [r.placement_key for r in ranked]
         grades = {str(k): float(v) for k, v in case.get("relevance", {}).items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from .lexicon import Lexicon
 from .ranker import DEFAULT_RANKER, Ranker
 from .requirements import Cues
 from .taxonomy import Concept, Taxonomy
+from .types import Module
 
 __all__ = [
     "ReferenceData",
@@ -21,6 +23,7 @@ __all__ = [
     "load_cues",
     "load_isco_groups",
     "load_lexicon",
+    "load_modules",
     "load_ranker",
     "load_occupations",
     "load_pc4",
@@ -120,6 +123,7 @@ class ReferenceData:
     lexicon: Lexicon = field(default_factory=Lexicon)
     rankers: Mapping[str, Ranker] = field(default_factory=dict)
     cues: Cues = field(default_factory=Cues)
+    modules: tuple[Module, ...] = ()
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -228,6 +232,20 @@ def load_cues(data_dir: str | Path) -> Cues:
     return Cues.build((r["phrase"], r["kind"], r["value"]) for r in rows)
 
 
+def load_modules(data_dir: str | Path) -> tuple[Module, ...]:
+    """The active LLO modules of `modules.json` (what they teach, take and cost)."""
+    path = Path(data_dir) / "modules.json"
+    entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    return tuple(
+        Module(id=e["id"], title=e.get("title", ""), skills=frozenset(e.get("skills") or ()),
+               weeks=float(e.get("weeks") or 0), cost_eur=float(e.get("cost_eur") or 0),
+               civil_value=e.get("civil_value") or "geen", credential=e.get("credential") or "geen",
+               level=e.get("level"), min_nt2=e.get("min_nt2"), min_level=e.get("min_level"),
+               nt2_to=e.get("nt2_to"))
+        for e in entries if e.get("status", "actief") == "actief"
+    )
+
+
 def load_ranker(data_dir: str | Path, kind: str) -> Ranker:
     """The trained ranker of ``kind`` (`recognition/ranker_<kind>.json`), else the default."""
     path = Path(data_dir) / "recognition" / f"ranker_{kind}.json"
@@ -285,6 +303,7 @@ def load_reference(data_dir: str | Path, *, examples: bool = True) -> ReferenceD
         lexicon=load_lexicon(data_dir),
         rankers={kind: load_ranker(data_dir, kind) for kind in ("occupation", "skill")},
         cues=load_cues(data_dir),
+        modules=load_modules(data_dir),
     )
 
 

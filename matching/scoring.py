@@ -7,10 +7,13 @@ test holds the two to 1e-9. Change a rule here and there together.
 from __future__ import annotations
 
 import math
+from datetime import date
 
+from .bridges import NO_BRIDGES, Bridges, window_weeks
 from .geo import haversine_km
 from .reference import SkillKnowledge
 from .types import (
+    Bridge,
     CandidateProfile,
     Explanation,
     Factor,
@@ -22,7 +25,7 @@ from .types import (
     nt2_rank,
 )
 
-__all__ = ["DEFAULT_WEIGHTS", "EXCLUSION_CODES", "score_pair", "skill_credits"]
+__all__ = ["DEFAULT_WEIGHTS", "EXCLUSION_CODES", "closable", "score_pair", "skill_credits"]
 
 DEFAULT_WEIGHTS = Weights()
 EXCLUSION_CODES = (
@@ -32,13 +35,16 @@ EXCLUSION_CODES = (
     "vca_missing",
     "starts_before_available",
     "hours_mismatch",
+    "kind_not_wanted",
+    "theme_not_wanted",
 )
 
 
 def skill_credits(
     candidate: CandidateProfile, *, weights: Weights, knowledge: SkillKnowledge | None
 ) -> dict[str, SkillMatch]:
-    """Skill id -> how the candidate holds it: declared (credit 1) or inferred from a job."""
+    """Skill id -> how the candidate holds it: declared (credit by the self-rated level:
+    basis, goed, expert), a certificate (credit 1) or inferred from a previous job."""
     out: dict[str, SkillMatch] = {}
     if knowledge is not None:
         inferred = knowledge.inferred(
@@ -48,7 +54,11 @@ def skill_credits(
         )
         for skill, (credit, occupation) in inferred.items():
             out[skill] = SkillMatch(skill, occupation, "occupation", credit)
-    for skill in candidate.skill_ids:
+    for skill, level in candidate.skills:
+        credit = weights.self_level_credit[level - 1]
+        if skill not in out or out[skill].credit < credit:
+            out[skill] = SkillMatch(skill, skill, "declared", credit)
+    for skill in candidate.certificates:
         out[skill] = SkillMatch(skill, skill, "declared", 1.0)
     return out
 
@@ -62,9 +72,9 @@ def candidate_groups(candidate: CandidateProfile, knowledge: SkillKnowledge | No
 
 
 def coverage(credits: list[float], weights: Weights) -> float:
-    """Smoothed share of requirements met; no requirements gives the prior."""
-    strength = weights.coverage_strength
-    return (sum(credits) + weights.coverage_prior * strength) / (len(credits) + strength)
+    """Share of the requirements met (credits averaged: "1 van 2" is 0.5); none asked gives the
+    neutral `Weights.unknown`."""
+    return sum(credits) / len(credits) if credits else weights.unknown
 
 
 def isco_proximity(a: str, b: str, weights: Weights) -> float:
@@ -85,31 +95,45 @@ def occupation_fit(
     weights: Weights,
     knowledge: SkillKnowledge | None,
 ) -> float:
-    """1 for the same occupation, else the closest ISCO group of a previous occupation.
+    """How the placement relates to the candidate's last work, as their intent wants it.
 
-    Without an occupation on either side there is no evidence of proximity, so the value is 0.
+    Staying or growing: 1 for the same occupation, else the closest ISCO group of a previous
+    occupation (0 without evidence). Switching: the opposite, 1 minus that closeness, so the work
+    they want to leave comes last. Intent unknown: neutral (`Weights.unknown`) for every placement.
     """
+    if candidate.intent is None:
+        return weights.unknown
     group = placement.isco_group or (
         knowledge.group_of(placement.occupation) if knowledge else None
     )
     if placement.occupation is not None and placement.occupation in candidate.occupations:
-        return 1.0
-    if not group:
-        return 0.0
-    return max(
-        (isco_proximity(g, group, weights) for g in candidate_groups(candidate, knowledge)),
-        default=0.0,
-    )
+        closeness = 1.0
+    elif not group:
+        closeness = 0.0
+    else:
+        closeness = max(
+            (isco_proximity(g, group, weights) for g in candidate_groups(candidate, knowledge)),
+            default=0.0,
+        )
+    return 1.0 - closeness if candidate.intent == "switch" else closeness
 
 
 def level_fit(candidate: CandidateProfile, placement: PlacementProfile, weights: Weights) -> float:
-    """1 at the right level; less per level short, a little less when far overqualified."""
+    """1 at the right level; less per level short, a little less when far overqualified.
+
+    Someone who wants to grow aims one level above their own: a placement below that target
+    costs `Weights.no_growth_penalty` per level.
+    """
     c, p = level_rank(candidate.level), level_rank(placement.level)
     if c == 0 or p == 0:
         return weights.unknown
-    gap = p - c - (1 if placement.kind in weights.learning_kinds else 0)
+    grow = candidate.intent == "grow"
+    target = c + 1 if grow else c
+    gap = p - target - (1 if placement.kind in weights.learning_kinds else 0)
     if gap > 0:
         return max(0.0, 1.0 - weights.level_step_penalty * gap)
+    if grow and p < target:
+        return max(0.0, 1.0 - weights.no_growth_penalty * (target - p))
     return max(0.0, 1.0 - weights.overqualified_penalty * max(0, -gap - 1))
 
 
@@ -144,36 +168,76 @@ def _distance(candidate: CandidateProfile, placement: PlacementProfile) -> float
     return haversine_km(*coords)
 
 
+def closable(
+    candidate: CandidateProfile,
+    placement: PlacementProfile,
+    weights: Weights,
+    bridges: Bridges,
+    today: date | None,
+) -> tuple[tuple[Bridge, ...], set[str]]:
+    """The VCA and NT2 requirements the candidate lacks: bridged ones (modules that close them
+    before the start) and the codes of those no module closes in time."""
+    window = window_weeks(candidate, placement, today)
+    found: list[Bridge] = []
+    walls: set[str] = set()
+    if placement.requires_vca and not (candidate.skill_ids & weights.vca_ids):
+        bridge = bridges.vca
+        if bridge is not None and bridge.weeks <= window:
+            found.append(bridge)
+        else:
+            walls.add("vca_missing")
+    have, need = nt2_rank(candidate.nt2), nt2_rank(placement.min_nt2)
+    if need > 0 and candidate.nt2 is not None and have < need:
+        bridge = bridges.for_nt2(have, need)
+        if bridge is not None and bridge.weeks <= window:
+            found.append(bridge)
+        else:
+            walls.add("nt2_below_minimum")
+    return tuple(found), walls
+
+
 def exclusions(
     candidate: CandidateProfile,
     placement: PlacementProfile,
     distance: float | None,
     weights: Weights,
+    walls: set[str],
 ) -> tuple[str, ...]:
-    """Codes of the hard constraints this pair breaks, in `EXCLUSION_CODES` order."""
+    """Codes of the hard constraints this pair breaks, in `EXCLUSION_CODES` order; ``walls``
+    are the VCA and NT2 gaps no module closes in time (see `closable`)."""
     hours_gap = (
         abs(candidate.hours_per_week - placement.hours_per_week)
         if candidate.hours_per_week is not None and placement.hours_per_week is not None
         else None
     )
+    max_gap = weights.strict_hours_gap if candidate.hours_strict else weights.max_hours_gap
     broken = {
         "travel_too_far": distance is not None
         and candidate.max_km is not None
         and distance > candidate.max_km,
-        "nt2_below_minimum": nt2_rank(placement.min_nt2) > 0
-        and candidate.nt2 is not None
-        and nt2_rank(candidate.nt2) < nt2_rank(placement.min_nt2),
-        "licence_missing": placement.requires_driving_licence and not candidate.driving_licence,
-        "vca_missing": placement.requires_vca and not (candidate.skill_ids & weights.vca_ids),
+        "nt2_below_minimum": "nt2_below_minimum" in walls,
+        "licence_missing": not placement.required_licences <= candidate.licences,
+        "vca_missing": "vca_missing" in walls,
         "starts_before_available": placement.start is not None
         and candidate.available_from is not None
         and placement.start < candidate.available_from,
-        "hours_mismatch": hours_gap is not None and hours_gap > weights.max_hours_gap,
+        "hours_mismatch": hours_gap is not None and hours_gap > max_gap,
+        "kind_not_wanted": candidate.kinds_only and bool(candidate.kinds)
+        and placement.kind not in candidate.kinds,
+        "theme_not_wanted": candidate.themes_only and bool(candidate.themes)
+        and placement.theme not in candidate.themes,
     }
     return tuple(code for code in EXCLUSION_CODES if broken[code])
 
 
-def _factors(candidate, placement, distance, credits, weights, knowledge) -> dict[str, float]:
+def bridge_fit(bridges: tuple[Bridge, ...], weights: Weights) -> float:
+    """1 when nothing needs closing, less the longer the modules that close the gaps take."""
+    weeks = sum(b.weeks for b in bridges)
+    return max(0.0, 1.0 - weeks / weights.bridge_scale_weeks) if bridges else 1.0
+
+
+def _factors(candidate, placement, distance, credits, weights, knowledge, bridges
+             ) -> dict[str, float]:
     """Soft factor values in [0, 1], keyed like `Weights.factor_weights`."""
     ess = [credits[s].credit if s in credits else 0.0 for s in placement.essential_skills]
     opt = [credits[s].credit if s in credits else 0.0 for s in placement.optional_skills]
@@ -194,6 +258,7 @@ def _factors(candidate, placement, distance, credits, weights, knowledge) -> dic
         "hours": hours,
         "theme": theme_fit(candidate, placement, weights),
         "kind": kind_fit(candidate, placement, weights),
+        "bridge": bridge_fit(bridges, weights),
     }
 
 
@@ -203,6 +268,8 @@ def score_pair(
     *,
     weights: Weights = DEFAULT_WEIGHTS,
     knowledge: SkillKnowledge | None = None,
+    bridges: Bridges = NO_BRIDGES,
+    today: date | None = None,
 ) -> MatchResult:
     """Score one candidate x placement pair and explain it.
 
@@ -213,22 +280,28 @@ def score_pair(
         Factor weights and rules; the defaults are `DEFAULT_WEIGHTS`.
     knowledge : SkillKnowledge, optional
         Occupation -> skills and ISCO groups, for transferable skills and occupation proximity.
+    bridges : Bridges, optional
+        Modules that close a VCA or NT2 requirement; without them such a gap excludes the pair.
+    today : date, optional
+        From when the candidate can follow a bridge; defaults to their availability.
 
     Returns
     -------
     MatchResult
         `score` in [0, 1]: the weighted mean of the soft factors when the pair is eligible, and 0
         when any hard constraint is broken (`eligible=False`, codes in `explanation.exclusions`;
-        the factors are still reported).
+        the factors are still reported). A gap a module closes in time keeps the pair eligible,
+        lower, with the modules in `explanation.bridges`.
     """
     distance = _distance(candidate, placement)
     credits = skill_credits(candidate, weights=weights, knowledge=knowledge)
-    values = _factors(candidate, placement, distance, credits, weights, knowledge)
-    factor_weights = weights.factor_weights(placement.kind)
+    bridged, walls = closable(candidate, placement, weights, bridges, today)
+    values = _factors(candidate, placement, distance, credits, weights, knowledge, bridged)
+    factor_weights = weights.factor_weights(placement.kind, candidate.intent)
     total_weight = sum(factor_weights.values())
     soft = sum(factor_weights[k] * v for k, v in values.items())
     soft = min(1.0, max(0.0, soft / total_weight)) if total_weight else 0.0  # rounding only
-    excluded = exclusions(candidate, placement, distance, weights)
+    excluded = exclusions(candidate, placement, distance, weights, walls)
     required = dict.fromkeys(placement.essential_skills + placement.optional_skills)
     explanation = Explanation(
         factors=tuple(Factor(k, v, factor_weights[k]) for k, v in values.items()),
@@ -237,6 +310,8 @@ def score_pair(
         missing_optional=tuple(s for s in placement.optional_skills if s not in credits),
         exclusions=excluded,
         distance_km=distance,
+        intent=candidate.intent,
+        bridges=bridged,
     )
     return MatchResult(
         candidate_key=candidate.key,

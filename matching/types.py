@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 __all__ = [
+    "INTENTS",
     "KINDS",
     "LEVELS",
+    "LICENCE_IMPLIES",
     "NT2_LEVELS",
     "THEMES",
     "Assignment",
     "AssignedPair",
+    "Bridge",
     "CandidateProfile",
     "CapacityUse",
     "CareerPath",
@@ -29,6 +32,7 @@ __all__ = [
     "Unassigned",
     "Weights",
     "level_rank",
+    "licences_held",
     "nt2_rank",
 ]
 
@@ -36,6 +40,32 @@ LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4", "ad", "bachelor", "master")
 NT2_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 THEMES = ("bouw", "installatie", "energie", "mobiliteit", "ict")
 KINDS = ("vacature", "wep", "bbl", "stage", "proefplaatsing")
+#: What a candidate wants with their current or last work: leave it, stay in it, or grow in it.
+INTENTS = ("switch", "stay", "grow")
+#: Driving licence categories and the ones each includes (CBR): a CE holder may drive a C and a BE.
+LICENCE_IMPLIES = {
+    "AM": (),
+    "A1": ("AM",),
+    "A2": ("A1", "AM"),
+    "A": ("A2", "A1", "AM"),
+    "B": ("AM",),
+    "BE": ("B", "AM"),
+    "C1": ("B", "AM"),
+    "C1E": ("C1", "BE", "B", "AM"),
+    "C": ("C1", "B", "AM"),
+    "CE": ("C", "C1", "C1E", "BE", "B", "AM"),
+    "D1": ("B", "AM"),
+    "D1E": ("D1", "BE", "B", "AM"),
+    "D": ("D1", "B", "AM"),
+    "DE": ("D", "D1", "D1E", "BE", "B", "AM"),
+    "T": ("AM",),
+}
+
+
+def licences_held(categories) -> frozenset[str]:
+    """The categories someone may drive with these licences (CE includes C, BE and B)."""
+    held = {c.strip().upper() for c in categories or () if c and c.strip()}
+    return frozenset(held.union(*(LICENCE_IMPLIES.get(c, ()) for c in held)))
 
 
 def level_rank(level: str | None) -> int:
@@ -90,6 +120,9 @@ class CandidateProfile:
 
     `skills` accepts a mapping skill id -> self-rated level (1-3), pairs, or bare ids (level 2);
     it is stored as sorted pairs. `nt2=None` means no NT2 requirement applies (a native speaker).
+    `licences` are driving licence categories ("B", "CE"); `driving_licence` alone means B.
+    `intent` is one of :data:`INTENTS` or None (unknown). A wish marked `*_only` is a hard limit
+    ("alleen BBL"); otherwise it is a preference.
     """
 
     key: str
@@ -107,8 +140,18 @@ class CandidateProfile:
     occupation_groups: tuple[str, ...] = ()
     themes: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()
+    licences: frozenset[str] = frozenset()
+    intent: str | None = None
+    themes_only: bool = False
+    kinds_only: bool = False
+    hours_strict: bool = False
 
     def __post_init__(self) -> None:
+        if self.intent is not None and self.intent not in INTENTS:
+            raise ValueError(f"intent must be one of {INTENTS} or None, not {self.intent!r}")
+        held = licences_held(_set(self.licences) | ({"B"} if self.driving_licence else set()))
+        object.__setattr__(self, "licences", held)
+        object.__setattr__(self, "driving_licence", "B" in held)
         object.__setattr__(self, "skills", _skill_pairs(self.skills))
         object.__setattr__(self, "certificates", _set(self.certificates))
         object.__setattr__(self, "themes", _set(self.themes))
@@ -143,8 +186,14 @@ class PlacementProfile:
     employer_key: str | None = None
     essential_skills: tuple[str, ...] = ()
     optional_skills: tuple[str, ...] = ()
+    required_licences: frozenset[str] = frozenset()  # categories; requires_driving_licence is B
 
     def __post_init__(self) -> None:
+        needed = {c.strip().upper() for c in _set(self.required_licences) if c.strip()}
+        if self.requires_driving_licence:
+            needed.add("B")
+        object.__setattr__(self, "required_licences", frozenset(needed))
+        object.__setattr__(self, "requires_driving_licence", bool(needed))
         # the two lists are scored independently, so a skill may sit in both
         object.__setattr__(self, "essential_skills", _unique(self.essential_skills))
         object.__setattr__(self, "optional_skills", _unique(self.optional_skills))
@@ -155,48 +204,64 @@ class Weights:
     """Weights of the soft factors and the rules around them; named settings, not magic numbers.
 
     The score is the weighted mean of the factors, so only the ratios of the weights matter.
+    They were settled on the train split of the advisor-graded career-switcher cases
+    (tests/eval/real/rank_train.jsonl): what the candidate wants (theme, kind) and whether they
+    can do it at their level weigh most; the skills they bring count, less on a learning place.
     """
 
-    essential: float = 4.0
-    optional: float = 1.0
-    skills_used: float = 1.0
+    essential: float = 2.0
+    optional: float = 2.0
+    skills_used: float = 0.5
     occupation: float = 0.5
-    level: float = 1.0
-    distance: float = 1.0
+    level: float = 2.0
+    distance: float = 0.7
     hours: float = 0.5
-    theme: float = 1.5
-    kind: float = 0.5
+    theme: float = 3.0
+    kind: float = 1.0
+    bridge: float = 1.0
     # on a BBL, WEP, stage or proefplaatsing the essential skills are what the candidate will learn
-    learning_essential_share: float = 0.5
-    # Laplace smoothing: n requirements score (credits + prior * strength) / (n + strength)
-    coverage_prior: float = 0.5
-    coverage_strength: float = 1.0
+    learning_essential_share: float = 0.25
+    # someone who wants to leave their work is not scored on using its skills (transferable
+    # skills still count through the requirements they meet)
+    switch_skills_used_share: float = 0.0
+    # ... and the distance from the old work weighs this many times the occupation weight
+    switch_occupation_share: float = 4.0
+    # credit of a declared skill by its self-rated level: basis, goed, expert
+    self_level_credit: tuple[float, float, float] = (0.7, 0.9, 1.0)
     inferred_essential_credit: float = 0.5
     inferred_optional_credit: float = 0.25
     unknown: float = 0.5
     distance_scale_km: float = 25.0
-    max_hours_gap: float = 16.0
+    max_hours_gap: float = 12.0  # more hours apart than this excludes a pair
+    strict_hours_gap: float = 4.0  # ... when the candidate wants exactly their hours
     hours_scale: float = 40.0
-    level_step_penalty: float = 0.3
+    level_step_penalty: float = 0.5
     overqualified_penalty: float = 0.1
+    # someone who wants to grow aims one level up: each level below that costs this much
+    no_growth_penalty: float = 0.6
+    bridge_scale_weeks: float = 26.0  # a bridge this long leaves nothing of its factor
     # kinds where starting one level below the placement is normal (you learn on the job)
     learning_kinds: frozenset[str] = frozenset({"bbl", "stage", "wep", "proefplaatsing"})
     isco_proximity: tuple[float, float, float, float] = (1.0, 0.7, 0.4, 0.15)
     vca_ids: frozenset[str] = frozenset({"vca-basis", "vca-vol", "vca-vil", "vca"})
 
-    def factor_weights(self, kind: str | None = None) -> dict[str, float]:
-        """Factor name -> weight for a placement of this kind, in explanation order."""
+    def factor_weights(self, kind: str | None = None, intent: str | None = None
+                       ) -> dict[str, float]:
+        """Factor name -> weight for a placement of this kind and a candidate with this intent,
+        in explanation order."""
         learning = kind in self.learning_kinds
+        switch = intent == "switch"
         return {
             "essential": self.essential * (self.learning_essential_share if learning else 1.0),
             "optional": self.optional,
-            "skills_used": self.skills_used,
-            "occupation": self.occupation,
+            "skills_used": self.skills_used * (self.switch_skills_used_share if switch else 1.0),
+            "occupation": self.occupation * (self.switch_occupation_share if switch else 1.0),
             "level": self.level,
             "distance": self.distance,
             "hours": self.hours,
             "theme": self.theme,
             "kind": self.kind,
+            "bridge": self.bridge,
         }
 
 
@@ -220,8 +285,23 @@ class SkillMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class Bridge:
+    """Modules that close a requirement before the start ("haalbaar met ..."): VCA, an NT2 step."""
+
+    requirement: str  # "vca" | "nt2"
+    modules: tuple[str, ...]
+    weeks: float
+    cost_eur: float
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
-    """Why a pair scored what it did; codes, not prose (templates phrase them)."""
+    """Why a pair scored what it did; codes, not prose (templates phrase them).
+
+    ``intent`` is the candidate's (the occupation factor then measures the distance from or the
+    closeness to their last work); ``bridges`` are the requirements the pair is only eligible for
+    after the named modules.
+    """
 
     factors: tuple[Factor, ...] = ()
     matched: tuple[SkillMatch, ...] = ()
@@ -229,6 +309,8 @@ class Explanation:
     missing_optional: tuple[str, ...] = ()
     exclusions: tuple[str, ...] = ()
     distance_km: float | None = None
+    intent: str | None = None
+    bridges: tuple[Bridge, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +348,7 @@ class Module:
     level: str | None = None
     min_nt2: str | None = None
     min_level: str | None = None
+    nt2_to: str | None = None  # a language module: the NT2 level it brings a learner to
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "skills", _set(self.skills))

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching import (
+    CandidateProfile,
     PlacementIndex,
     PlacementProfile,
     rank,
@@ -16,6 +17,7 @@ from matching import (
     top_k_pairs,
 )
 from tests.test_matching_scoring import (
+    BRIDGES,
     KNOWLEDGE,
     candidates,
     make_candidate,
@@ -89,22 +91,25 @@ def test_empty_inputs_give_empty_rankings():
 )
 def test_vectorised_scores_agree_with_score_pair(cands, plcs, use_knowledge):
     knowledge = KNOWLEDGE if use_knowledge else None
+    kw = {"bridges": BRIDGES, "today": date(2026, 9, 1)} if use_knowledge else {}
     cands, plcs = keyed(cands, "c"), keyed(plcs, "p")
     index = PlacementIndex.build(plcs, knowledge=knowledge)
     for cand in cands:
-        ranked = rank(cand, index, include_ineligible=True)
+        ranked = rank(cand, index, include_ineligible=True, **kw)
         assert len(ranked) == len(plcs)
         for r in ranked:
             p = plcs[int(r.placement_key[1:])]
-            expected = score_pair(cand, p, knowledge=knowledge)
+            expected = score_pair(cand, p, knowledge=knowledge, **kw)
             assert r.score == pytest.approx(expected.score, abs=1e-9)
             assert r.eligible == expected.eligible
+            assert r.explanation == expected.explanation
         keys = [(not r.eligible, -r.score) for r in ranked]
         assert keys == sorted(keys)
     for p in plcs:
-        for r in rank_candidates(p, cands, knowledge=knowledge, include_ineligible=True):
-            expected = score_pair(cands[int(r.candidate_key[1:])], p, knowledge=knowledge)
+        for r in rank_candidates(p, cands, knowledge=knowledge, include_ineligible=True, **kw):
+            expected = score_pair(cands[int(r.candidate_key[1:])], p, knowledge=knowledge, **kw)
             assert r.score == pytest.approx(expected.score, abs=1e-9)
+            assert r.eligible == expected.eligible
 
 
 @settings(max_examples=40, deadline=None)
@@ -153,3 +158,23 @@ def test_random_bulk_data_agrees_with_the_per_pair_loop():
     for r in rank(cand, plcs, include_ineligible=True, explain=False):
         expected = score_pair(cand, plcs[int(r.placement_key[1:])])
         assert abs(r.score - expected.score) <= 1e-9 and r.eligible == expected.eligible
+
+
+def test_scores_one_ulp_apart_are_a_tie_in_input_order_on_every_path():
+    """A real 1-ulp tie (found in a random world): every path keeps input order."""
+    cand = CandidateProfile(key="c1", hours_per_week=24, level="mbo-2",
+                            skills={"s0": 2, "s2": 3, "s5": 1}, themes={"energie"},
+                            kinds={"bbl"})
+    first = PlacementProfile(key="first", kind="vacature", hours_per_week=24, level="mbo-2",
+                             theme="bouw", essential_skills=("s2",), optional_skills=("s2",))
+    second = PlacementProfile(key="second", kind="vacature", hours_per_week=24, level="mbo-2",
+                              theme="energie", essential_skills=("s2", "s3"),
+                              optional_skills=("s3",))
+    a, b = (score_pair(cand, p).score for p in (first, second))
+    assert a < b and b - a <= 4e-16  # one or two ulp apart, the second a hair higher
+    index = PlacementIndex.build([first, second])
+    assert [r.placement_key for r in rank(cand, index)] == ["first", "second"]
+    (top,) = top_k_pairs([cand], index, k=2)
+    assert [p.placement_key for p in top] == ["first", "second"]
+    (top1,) = top_k_pairs([cand], index, k=1)
+    assert [p.placement_key for p in top1] == ["first"]

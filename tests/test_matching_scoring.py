@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from matching import (
     EXCLUSION_CODES,
+    Bridges,
     CandidateProfile,
+    Module,
     PlacementProfile,
     SkillKnowledge,
     Weights,
@@ -136,7 +138,7 @@ def test_previous_occupation_brings_inferred_skills_and_isco_proximity():
         [("zonnepanelen-monteren", "occ:dakdekker", "essential")],
         groups={"occ:dakdekker": "7121", "occ:zonnepaneelmonteur": "7127"},
     )
-    cand = make_candidate(occupations=("occ:dakdekker",))
+    cand = make_candidate(occupations=("occ:dakdekker",), intent="grow")
     placement = make_placement(occupation="occ:zonnepaneelmonteur")
     with_knowledge = score_pair(cand, placement, knowledge=knowledge)
     without = score_pair(cand, placement)
@@ -148,6 +150,34 @@ def test_previous_occupation_brings_inferred_skills_and_isco_proximity():
     ]
     assert inferred[0].credit < 1.0
     assert with_knowledge.explanation.missing_essential == ()
+
+
+def test_a_switcher_is_steered_away_from_the_old_job_and_keeps_its_skills():
+    knowledge = SkillKnowledge.from_links(
+        [("laden-lossen", "occ:chauffeur", "essential")],
+        groups={"occ:chauffeur": "8332", "occ:koerier": "8322", "occ:monteur": "7411"},
+    )
+    switcher = make_candidate(occupations=("occ:chauffeur",), intent="switch", skills={})
+    stayer = dataclasses.replace(switcher, intent="stay")
+    old_job = make_placement(occupation="occ:chauffeur", essential_skills=("laden-lossen",))
+    new_job = make_placement(occupation="occ:monteur", essential_skills=("laden-lossen",))
+    away = {p.occupation: score_pair(switcher, p, knowledge=knowledge) for p in (old_job, new_job)}
+    assert factor(away["occ:chauffeur"], "occupation") == 0.0
+    assert factor(away["occ:monteur"], "occupation") == 1.0
+    assert away["occ:monteur"].score > away["occ:chauffeur"].score
+    # the skill of the old job still counts for the new one
+    assert factor(away["occ:monteur"], "essential") == Weights().inferred_essential_credit
+    assert away["occ:monteur"].explanation.intent == "switch"
+    assert factor(score_pair(stayer, old_job, knowledge=knowledge), "occupation") == 1.0
+    unknown = dataclasses.replace(switcher, intent=None)
+    assert factor(score_pair(unknown, old_job, knowledge=knowledge), "occupation") == \
+        Weights().unknown
+
+
+def test_a_switcher_is_not_scored_on_using_the_skills_of_the_old_work():
+    switcher = make_candidate(intent="switch")
+    result = score_pair(switcher, make_placement())
+    assert next(f.weight for f in result.explanation.factors if f.name == "skills_used") == 0.0
 
 
 def test_wishes_count_theme_and_kind_and_a_themeless_placement_meets_no_theme_wish():
@@ -178,11 +208,97 @@ def test_skills_used_is_the_share_of_the_candidates_skills_the_placement_asks_fo
 def test_weights_are_keyword_only_and_change_the_score():
     with pytest.raises(TypeError):
         Weights(1.0)  # type: ignore[misc]
-    skills_only = Weights(
-        optional=0, skills_used=0, occupation=0, level=0, distance=0, hours=0, theme=0, kind=0
-    )
-    result = score_pair(make_candidate(), make_placement(kind="vacature"), weights=skills_only)
-    assert result.score == pytest.approx((1 + 0.5) / (2 + 1))
+    skills_only = Weights(optional=0, skills_used=0, occupation=0, level=0, distance=0, hours=0,
+                          theme=0, kind=0, bridge=0)
+    candidate = make_candidate()
+    placement = make_placement(kind="vacature")
+    result = score_pair(candidate, placement, weights=skills_only)
+    levels = dict(candidate.skills)
+    credits = [Weights().self_level_credit[levels[s] - 1] if s in levels else 0.0
+               for s in placement.essential_skills]
+    assert result.score == pytest.approx(sum(credits) / len(credits))
+
+
+@pytest.mark.parametrize(
+    ("held", "required", "eligible"),
+    [
+        (("CE",), ("C",), True),  # a CE holder may drive a C
+        (("B",), ("C",), False),
+        (("C",), ("B", "C"), True),
+        ((), ("B",), False),
+        (("D",), ("BE",), False),
+    ],
+)
+def test_a_required_licence_category_is_a_hard_limit_with_what_each_category_includes(
+        held, required, eligible):
+    cand = make_candidate(driving_licence=False, licences=held)
+    result = score_pair(cand, make_placement(required_licences=required))
+    assert result.eligible is eligible
+    assert ("licence_missing" in result.explanation.exclusions) is not eligible
+
+
+def test_a_wish_said_with_alleen_is_a_hard_limit_and_otherwise_a_preference():
+    wep = make_placement(kind="wep", theme="ict")
+    soft = score_pair(make_candidate(kinds={"bbl"}, themes={"energie"}), wep)
+    assert soft.eligible and factor(soft, "kind") == 0.0 and factor(soft, "theme") == 0.0
+    hard = score_pair(make_candidate(kinds={"bbl"}, kinds_only=True, themes={"energie"},
+                                     themes_only=True), wep)
+    assert hard.explanation.exclusions == ("kind_not_wanted", "theme_not_wanted")
+
+
+def test_hours_apart_exclude_beyond_the_gap_and_strictly_when_asked():
+    twenty = make_placement(hours_per_week=20)
+    assert "hours_mismatch" in score_pair(make_candidate(hours_per_week=36), twenty
+                                          ).explanation.exclusions
+    near = make_placement(hours_per_week=26)
+    assert score_pair(make_candidate(hours_per_week=32), near).eligible
+    strict = make_candidate(hours_per_week=32, hours_strict=True)
+    assert score_pair(strict, near).explanation.exclusions == ("hours_mismatch",)
+
+
+def test_vca_missing_is_closable_by_a_one_week_course_before_the_start():
+    cand = make_candidate(skills={"storingen-zoeken": 3})
+    placement = make_placement(requires_vca=True, start=date(2027, 3, 1))
+    wall = score_pair(cand, placement)
+    assert wall.explanation.exclusions == ("vca_missing",)
+    bridged = score_pair(cand, placement, bridges=BRIDGES)
+    assert bridged.eligible
+    assert [b.modules for b in bridged.explanation.bridges] == [("vca",)]
+    assert factor(bridged, "bridge") == pytest.approx(1 - 1 / Weights().bridge_scale_weeks)
+    with_vca = score_pair(make_candidate(skills={"storingen-zoeken": 3, "vca-basis": 3}),
+                          placement, bridges=BRIDGES)
+    assert with_vca.score > bridged.score  # closable costs a little
+
+
+def test_an_nt2_gap_is_closable_only_when_the_modules_end_before_the_start():
+    cand = make_candidate(nt2="A1", available_from=date(2027, 1, 4))
+    soon = make_placement(min_nt2="B1", start=date(2027, 3, 1))  # 8 weeks: not enough
+    later = make_placement(min_nt2="B1", start=date(2027, 12, 6))  # 48 weeks: 16 + 20 fits
+    assert score_pair(cand, soon, bridges=BRIDGES).explanation.exclusions == (
+        "nt2_below_minimum",)
+    bridged = score_pair(cand, later, bridges=BRIDGES)
+    assert bridged.eligible
+    (route,) = bridged.explanation.bridges
+    assert (route.modules, route.weeks) == (("nt2-a2", "nt2-b1"), 36.0)
+    today = score_pair(cand, soon, bridges=BRIDGES, today=date(2026, 6, 1))
+    assert today.eligible  # following the modules from today, they end in time
+
+
+def test_coverage_is_the_plain_share_of_requirements_met():
+    cand = make_candidate(skills={"a": 3})
+    none_met = score_pair(cand, make_placement(essential_skills=("x", "y")))
+    assert factor(none_met, "essential") == 0.0  # "0 van 2": no hidden prior
+    half = score_pair(cand, make_placement(essential_skills=("a", "y")))
+    assert factor(half, "essential") == 0.5
+    silent = score_pair(cand, make_placement(essential_skills=()))
+    assert factor(silent, "essential") == Weights().unknown
+
+
+def test_a_self_rated_level_counts_in_the_credit():
+    levels = [factor(score_pair(make_candidate(skills={"a": lvl}),
+                                make_placement(essential_skills=("a",))), "essential")
+              for lvl in (1, 2, 3)]
+    assert levels == list(Weights().self_level_credit)
 
 
 # ---- properties -----------------------------------------------------------------------------
@@ -192,6 +308,7 @@ LEVELS = [None, "mbo-1", "mbo-2", "mbo-3", "mbo-4", "ad", "bachelor", "master"]
 NT2 = [None, "A1", "A2", "B1", "B2", "C1", "C2"]
 THEMES = ["bouw", "installatie", "energie", "mobiliteit", "ict"]
 KINDS = ["vacature", "wep", "bbl", "stage", "proefplaatsing"]
+LICENCES = ["B", "BE", "C", "CE", "D"]
 coords = st.one_of(st.none(), st.tuples(st.floats(50.7, 53.5), st.floats(3.3, 7.2)))
 maybe_day = st.one_of(st.none(), st.dates(date(2026, 1, 1), date(2028, 1, 1)))
 
@@ -219,6 +336,11 @@ def candidates(draw, key="c"):
         ),
         themes=frozenset(draw(st.lists(st.sampled_from(THEMES), max_size=2))),
         kinds=frozenset(draw(st.lists(st.sampled_from(KINDS), max_size=2))),
+        licences=frozenset(draw(st.lists(st.sampled_from(LICENCES), max_size=2))),
+        intent=draw(st.sampled_from([None, "switch", "stay", "grow"])),
+        themes_only=draw(st.booleans()),
+        kinds_only=draw(st.booleans()),
+        hours_strict=draw(st.booleans()),
     )
 
 
@@ -242,8 +364,16 @@ def placements(draw, key="p"):
         seats=draw(st.integers(1, 3)),
         essential_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=4))),
         optional_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=4))),
+        required_licences=frozenset(draw(st.lists(st.sampled_from(LICENCES), max_size=2))),
     )
 
+
+# A VCA course of one week and two NT2 steps (A1 -> A2: 16 weeks, A2 -> B1: 20 weeks).
+BRIDGES = Bridges.from_modules([
+    Module("vca", skills=frozenset({"vca-basis"}), weeks=1, cost_eur=195),
+    Module("nt2-a2", weeks=16, min_nt2="A1", nt2_to="A2"),
+    Module("nt2-b1", weeks=20, min_nt2="A2", nt2_to="B1"),
+], vca_ids=Weights().vca_ids)
 
 KNOWLEDGE = SkillKnowledge.from_links(
     [("s1", "o1", "essential"), ("s2", "o1", "optional"), ("s3", "o2", "essential")],
@@ -268,9 +398,10 @@ def test_adding_a_required_skill_the_candidate_declared_never_lowers_the_score(
     candidate, placement, field, data
 ):
     """Property: for any pair, appending to the placement's essential (or optional) skills a skill
-    the candidate declared (or holds as a certificate) leaves eligibility unchanged and never
-    lowers the score (with or without occupation knowledge)."""
-    held = sorted(candidate.skill_ids)
+    the candidate declared at expert level (or holds as a certificate) leaves eligibility
+    unchanged and never lowers the score (with or without occupation knowledge): a full credit
+    never lowers a mean."""
+    held = sorted({s for s, level in candidate.skills if level == 3} | candidate.certificates)
     if not held:
         return
     skill = data.draw(st.sampled_from(held))

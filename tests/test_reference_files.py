@@ -6,6 +6,7 @@ Reads the files directly with the standard library and PyYAML; imports neither f
 from __future__ import annotations
 
 import csv
+import json
 import gzip
 import re
 from collections import Counter
@@ -80,7 +81,7 @@ def skill_ids() -> frozenset[str]:
 
 @cache
 def modules() -> list[dict]:
-    return yaml.safe_load((DATA / "modules.yaml").read_text(encoding="utf-8"))
+    return json.loads((DATA / "modules.json").read_text(encoding="utf-8"))
 
 
 @cache

@@ -65,6 +65,8 @@ class Module(SQLModel, table=True):
     start_moments: list[str] = json_list()
     min_nt2: str | None = Field(default=None, max_length=2)
     min_level: str | None = Field(default=None, max_length=10)
+    # a language module: the NT2 level it brings a learner to (it closes an NT2 gap)
+    nt2_to: str | None = Field(default=None, max_length=2)
     themes: list[str] = json_list()
     status: str = Field(default="actief", max_length=20)
     description: str = ""

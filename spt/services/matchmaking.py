@@ -41,6 +41,7 @@ class Catalogue:
     paths: tuple[matching.CareerPath, ...]
     version: str
     cues: matching.Cues  # requirement cue words (matching.parse_requirement)
+    bridges: matching.Bridges  # modules that close a VCA or NT2 gap before the start
 
 
 _lock = threading.Lock()
@@ -107,12 +108,14 @@ def _build_catalogue(db: Session, version: str) -> Catalogue:
         list(links), groups={o.uri: o.isco_group for o in occupations},
         maps_to={o.uri: tuple(o.maps_to) for o in occupations if o.maps_to})
     lexicon, rankers, cues = _recognition_data()
+    modules = _modules(db)
     return Catalogue(
         occupations=matching.Taxonomy.build(occupation_concepts, kind="occupation",
                                             lexicon=lexicon, ranker=rankers["occupation"]),
         skills=matching.Taxonomy.build(skill_concepts, kind="skill", lexicon=lexicon,
                                        ranker=rankers["skill"]),
-        knowledge=knowledge, modules=_modules(db), paths=_paths(db), version=version, cues=cues)
+        knowledge=knowledge, modules=modules, paths=_paths(db), version=version, cues=cues,
+        bridges=matching.Bridges.from_modules(modules, vca_ids=matching.DEFAULT_WEIGHTS.vca_ids))
 
 
 def _approved_synonyms(db: Session) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -143,7 +146,7 @@ def _modules(db: Session) -> tuple[matching.Module, ...]:
     return tuple(matching.Module(
         id=m.slug, title=m.title, skills=frozenset(taught.get(m.id, ())), weeks=m.weeks,
         cost_eur=m.cost_eur, civil_value=m.civil_value, credential=m.credential, level=m.level,
-        min_nt2=m.min_nt2, min_level=m.min_level) for m in rows)
+        min_nt2=m.min_nt2, min_level=m.min_level, nt2_to=m.nt2_to) for m in rows)
 
 
 def _paths(db: Session) -> tuple[matching.CareerPath, ...]:

@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import json
 from dataclasses import dataclass
 from importlib import resources
 
@@ -137,7 +138,7 @@ def _yaml(name: str) -> list[dict]:
 
 MODULE_FIELDS = ("title", "provider", "credential", "civil_value", "level", "weeks",
                  "hours_per_week", "cost_eur", "location", "online", "start_moments", "min_nt2",
-                 "min_level", "themes", "status", "description")
+                 "min_level", "themes", "status", "description", "nt2_to")
 
 
 def load_modules(db: Session) -> LoadSummary:
@@ -145,7 +146,7 @@ def load_modules(db: Session) -> LoadSummary:
     existing = set(db.exec(select(Module.slug)))
     skill_ids = dict(db.exec(select(Skill.slug, Skill.id)).all())
     added = 0
-    for entry in _yaml("modules.yaml"):
+    for entry in json.loads(data_file("modules.json").read_text("utf-8")):
         if entry["id"] in existing:
             continue
         module = Module(slug=entry["id"], **{k: entry.get(k) for k in MODULE_FIELDS

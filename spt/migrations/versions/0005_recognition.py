@@ -75,6 +75,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('level', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True))
         batch_op.add_column(sa.Column('maps_to', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
 
+    with op.batch_alter_table('module', schema=None, recreate='never') as batch_op:
+        batch_op.add_column(sa.Column('nt2_to', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True))
+
     with op.batch_alter_table('placement', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('occupation_confidence', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('occupation_mapped_by', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False, server_default=sa.text("'matcher'")))
@@ -84,6 +87,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('module', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('nt2_to')
+
     # SQLite drops columns in place (3.35+): copying a table that others reference breaks
     # their foreign keys inside the migration's transaction
     with op.batch_alter_table('placement', schema=None, recreate='never') as batch_op:
