@@ -1,5 +1,6 @@
 """The intake: a draft per account or browser, saved step by step, finished in one commit."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -18,13 +19,16 @@ from spt.models import (
     User,
 )
 from spt.models._base import utcnow
-from spt.services import accounts, audit, matches, matchmaking, postcodes
+from spt.services import accounts, audit, matches, postcodes, recognition
 from spt.services.errors import DomainError
+from spt.services.reference import synonym_key
 
 PRIVACY_VERSION = "2026-11"
 PURPOSES = ("matching", "employers_pseudonymous", "mail", "research")
 STEPS = 6
 REQUIRED_STEPS = (1, 4, 5)  # steps 2 and 3 may stay empty: a school leaver has no jobs yet
+# Steps with typed texts to recognise: (kind, list in the step, text field of a row).
+TYPED = {2: ("occupation", "jobs", "title"), 3: ("skill", "skills", "name")}
 
 
 def find_draft(db: Session, *, user_id: int | None, token: str | None) -> IntakeDraft | None:
@@ -49,16 +53,28 @@ def _draft_for_write(db: Session, user_id: int | None, token: str) -> IntakeDraf
     return draft
 
 
-def save_step(db: Session, *, user_id: int | None, token: str, step: int,
-              values: dict) -> IntakeDraft:
-    """Store one step in the draft; for a finished intake the profile is updated at once."""
+@dataclass(frozen=True)
+class StepSaved:
+    """A saved step; `check` asks to show the same step again, with what was recognised."""
+
+    draft: IntakeDraft
+    check: bool
+
+
+def save_step(db: Session, *, user_id: int | None, token: str, step: int, values: dict,
+              action: dict | None = None) -> StepSaved:
+    """Store one step in the draft; for a finished intake the profile is updated at once.
+
+    On steps 2 and 3 every typed text is recognised; `action` is the candidate's answer to a
+    "Bedoel je ...?" ({"op": choose | none | wrong, "text": ..., "target": ...}).
+    """
     draft = _draft_for_write(db, user_id, token)
-    if step == 2:
-        values = {"jobs": _recognise_jobs(db, values["jobs"])}
-    elif step == 3:
-        values = {"skills": _recognise_skills(db, values["skills"], _mapped_skills(db, user_id))}
+    check = False
+    if step in TYPED:
+        saved = _current(db, draft.data, user_id).get(str(step), {})
+        values, check = _read_step(db, step, values, saved, action, user_id)
     draft.data = {**draft.data, str(step): values}
-    draft.step = max(draft.step, min(step + 1, STEPS))
+    draft.step = max(draft.step, min(step + (0 if check else 1), STEPS))
     draft.updated_at = utcnow()
     db.add(draft)
     candidate = _finished_candidate(db, user_id)
@@ -66,7 +82,43 @@ def save_step(db: Session, *, user_id: int | None, token: str, step: int,
         _apply(db, candidate, {str(step): values})
         matches.recompute_for_candidate(db, candidate)
     db.commit()
-    return draft
+    return StepSaved(draft, check)
+
+
+def _read_step(db: Session, step: int, values: dict, saved: dict, action: dict | None,
+               user_id: int | None) -> tuple[dict, bool]:
+    """Recognise the typed texts of step 2 or 3; whether the step must be shown again."""
+    kind, list_key, text_key = TYPED[step]
+    items, previous = values[list_key], saved.get(list_key, [])
+    readings = recognition.read_all(db, kind, [i[text_key] for i in items],
+                                    recognition.decisions(kind, previous, text_key))
+    rows = [{**item, **reading} for item, reading in zip(items, readings, strict=True)]
+    if action:
+        _answer(db, kind, rows, text_key, action, user_id)
+    known = {synonym_key(p.get(text_key) or "") for p in previous}
+    return {list_key: rows}, bool(action) or any(synonym_key(r[text_key]) not in known
+                                                  for r in rows)
+
+
+def _answer(db: Session, kind: str, rows: list[dict], text_key: str, action: dict,
+            user_id: int | None) -> None:
+    key = synonym_key(action["text"])
+    row = next((r for r in rows if synonym_key(r[text_key]) == key), None)
+    if row is None:
+        return  # the text was changed in the same submit: it was read afresh
+    row.update(recognition.answer(kind, row, op=action["op"], target=action.get("target"),
+                                  by="candidate"))
+    if action["op"] == "choose":
+        recognition.learn(db, kind=kind, text=row[text_key], target=action["target"],
+                          origin="candidate", user_id=user_id)
+
+
+def readings(step: int, texts: list[str], saved: dict) -> list[dict | None]:
+    """The saved reading of each typed text of a step's rows (None for an empty or new row)."""
+    _kind, list_key, text_key = TYPED[step]
+    by_text = {synonym_key(item.get(text_key) or ""): item for item in saved.get(list_key, [])
+               if isinstance(item, dict)}
+    return [by_text.get(synonym_key(text)) if text else None for text in texts]
 
 
 def _finished_candidate(db: Session, user_id: int | None) -> Candidate | None:
@@ -74,44 +126,6 @@ def _finished_candidate(db: Session, user_id: int | None) -> Candidate | None:
         return None
     candidate = db.exec(select(Candidate).where(Candidate.user_id == user_id)).first()
     return candidate if candidate and candidate.intake_completed_at else None
-
-
-def _recognise_jobs(db: Session, jobs: list[dict]) -> list[dict]:
-    taxonomy = matchmaking.catalogue(db).occupations
-    out = []
-    for job in jobs:
-        suggestions = taxonomy.suggest(job["title"], limit=3)
-        best = suggestions[0] if suggestions and (
-            suggestions[0].confidence >= matchmaking.OCCUPATION_CUTOFF) else None
-        out.append({"title": job["title"], "years": job["years"],
-                    "occupation_uri": best.concept_id if best else None,
-                    "occupation_label": best.label if best else None,
-                    "suggestions": [s.label for s in suggestions]})
-    return out
-
-
-def _mapped_skills(db: Session, user_id: int | None) -> dict[str, tuple[str, str]]:
-    """A finished candidate's linked skills by typed text: (slug, label), e.g. an advisor's link."""
-    candidate = _finished_candidate(db, user_id)
-    if candidate is None:
-        return {}
-    return {text.strip().lower(): (slug, label) for text, slug, label in db.exec(
-        select(CandidateSkill.free_text, Skill.slug, Skill.label)
-        .join(Skill, Skill.id == CandidateSkill.skill_id)
-        .where(CandidateSkill.candidate_id == candidate.id)) if text.strip()}
-
-
-def _recognise_skills(db: Session, skills: list[dict], mapped: dict) -> list[dict]:
-    """Normalise typed skills; text an advisor already linked keeps that link."""
-    taxonomy = matchmaking.catalogue(db).skills
-    out = []
-    for skill in skills:
-        known = mapped.get(skill["name"].strip().lower())
-        best = taxonomy.best(skill["name"], cutoff=matchmaking.SKILL_CUTOFF)
-        slug, label = known or ((best.concept_id, best.label) if best else (None, None))
-        out.append({"name": skill["name"], "level": skill["level"], "skill_slug": slug,
-                    "skill_label": label})
-    return out
 
 
 def is_finished(db: Session, user_id: int | None) -> bool:
@@ -126,12 +140,36 @@ def form_data(db: Session, *, user_id: int | None, token: str | None) -> tuple[d
     completed modules add them outside the intake, and saving the step must keep those.
     """
     draft = find_draft(db, user_id=user_id, token=token)
-    profile = _profile_as_draft(db, user_id) if user_id is not None else {}
     if draft is None:
+        profile = _profile_as_draft(db, user_id) if user_id is not None else {}
         return profile, 6 if profile else 1  # a finished profile opens any step
-    if profile:
-        return {**draft.data, "3": profile["3"]}, draft.step
-    return draft.data, draft.step
+    return _current(db, draft.data, user_id), draft.step
+
+
+def _current(db: Session, data: dict, user_id: int | None) -> dict:
+    """The draft, with a finished profile's jobs and skills read from the profile itself.
+
+    Advisors fix and link, and completed modules add skills outside the intake: saving a step
+    must keep those. The draft still lends its readings ("Bedoel je ...?") to the rows it agrees
+    with.
+    """
+    profile = _profile_as_draft(db, user_id) if user_id is not None else {}
+    if not profile:
+        return data
+    merged = dict(data)
+    for step, (kind, list_key, text_key) in TYPED.items():
+        drafted = {synonym_key(d.get(text_key) or ""): d
+                   for d in data.get(str(step), {}).get(list_key, []) if isinstance(d, dict)}
+        id_key = recognition.KEYS[kind][0]
+        rows = []
+        for item in profile[str(step)][list_key]:
+            earlier = drafted.get(synonym_key(item[text_key]))
+            if earlier is not None and earlier.get(id_key) == item[id_key]:
+                item = {**item, "state": earlier.get("state", item["state"]),
+                        "suggestions": earlier.get("suggestions") or []}
+            rows.append(item)
+        merged[str(step)] = {list_key: rows}
+    return merged
 
 
 def certificate_choices(db: Session) -> list[tuple[str, str]]:
@@ -245,9 +283,11 @@ def _replace_jobs(db: Session, candidate: Candidate, jobs: list[dict]) -> None:
     uris = {job["occupation_uri"] for job in jobs if job.get("occupation_uri")}
     ids = dict(db.exec(select(Occupation.uri, Occupation.id).where(Occupation.uri.in_(uris))).all())
     for job in jobs:
+        occupation_id = ids.get(job.get("occupation_uri"))
         db.add(CandidateOccupation(candidate_id=candidate.id, free_text=job["title"],
-                                   years=job["years"] or 0,
-                                   occupation_id=ids.get(job.get("occupation_uri"))))
+                                   years=job["years"] or 0, occupation_id=occupation_id,
+                                   confidence=job.get("confidence") if occupation_id else None,
+                                   mapped_by=job.get("mapped_by") or "matcher"))
 
 
 def _replace_skills(db: Session, candidate: Candidate, skills: list[dict]) -> None:
@@ -263,7 +303,9 @@ def _replace_skills(db: Session, candidate: Candidate, skills: list[dict]) -> No
             seen.add(skill_id)
         db.add(CandidateSkill(candidate_id=candidate.id, skill_id=skill_id,
                               free_text=skill["name"], self_level=int(skill["level"]),
-                              needs_review=skill_id is None))
+                              needs_review=skill_id is None,
+                              confidence=skill.get("confidence") if skill_id else None,
+                              mapped_by=skill.get("mapped_by") or "matcher"))
 
 
 def _profile_as_draft(db: Session, user_id: int) -> dict:
