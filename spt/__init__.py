@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
         candidate,
         catalogue,
         employer,
+        employer_recognition,
         health,
         intake,
         main,
@@ -70,7 +71,8 @@ def _register_blueprints(app: Flask) -> None:
         preferences,
     )
 
-    for module in (main, auth, mfa, intake, api, candidate, employer, advisor, advisor_privacy,
+    for module in (main, auth, mfa, intake, api, candidate, employer, employer_recognition,
+                   advisor, advisor_privacy,
                    advisor_enrolments, advisor_pipeline,
                    advisor_rounds, advisor_kpis, admin, audit, catalogue, health, preferences):
         app.register_blueprint(module.bp)

@@ -74,6 +74,8 @@ PERMISSIONS = {
     "POST /werkgever/plekken/<int:placement_id>/"
     "<any(publiceren, pauzeren, heropenen, sluiten):action>": EMPLOYER,
     "POST /werkgever/plekken/<int:placement_id>/kopie": EMPLOYER,
+    "GET /werkgever/plekken/<int:placement_id>/herkenning": EMPLOYER,
+    "POST /werkgever/plekken/<int:placement_id>/herkenning": EMPLOYER,
     "GET /werkgever/plekken/<int:placement_id>/kandidaten": EMPLOYER,
     "GET /werkgever/kandidaten/<int:match_id>": EMPLOYER,
     "POST /werkgever/kandidaten/<int:match_id>/afwijzen": EMPLOYER,

@@ -26,9 +26,6 @@ from spt.models import (
 )
 from spt.services import postcodes, reference
 
-OCCUPATION_CUTOFF = 0.6
-SKILL_CUTOFF = 0.7
-
 
 @dataclass(frozen=True)
 class Catalogue:

@@ -39,7 +39,8 @@ def taxonomy(db: Session, kind: str) -> matching.Taxonomy:
     return catalogue.occupations if kind == "occupation" else catalogue.skills
 
 
-def _offer(suggestion: matching.Suggestion) -> dict:
+def offer(suggestion: matching.Suggestion) -> dict:
+    """A suggestion as offered to a person (JSON-ready)."""
     return {"id": suggestion.concept_id, "label": suggestion.label,
             "confidence": round(suggestion.confidence, 4)}
 
@@ -54,8 +55,8 @@ def read(db: Session, kind: str, text: str) -> dict:
     if accepted is not None:
         return {id_key: accepted.concept_id, label_key: accepted.label,
                 "confidence": round(accepted.confidence, 4), "mapped_by": "matcher",
-                "state": "accepted", "suggestions": [_offer(s) for s in found.suggestions[1:]]}
-    offers = [_offer(s) for s in found.suggestions[:OFFERED]]
+                "state": "accepted", "suggestions": [offer(s) for s in found.suggestions[1:]]}
+    offers = [offer(s) for s in found.suggestions[:OFFERED]]
     return {id_key: None, label_key: None, "confidence": None, "mapped_by": "matcher",
             "state": "unsure" if offers else "unknown", "suggestions": offers}
 
@@ -176,7 +177,8 @@ def confidence_of(db: Session, kind: str, text: str, concept_id: str) -> float |
 def learn(db: Session, *, kind: str, text: str, target: str, origin: str,
           user_id: int | None) -> RecognitionSynonym | None:
     """Store a person's mapping as a synonym: an advisor's counts at once, a candidate's or an
-    employer's waits for an admin (proposed). The concept's own name teaches nothing (None). The caller calls matchmaking.changed for an advisor's."""
+    employer's waits for an admin (proposed). The concept's own name teaches nothing (None).
+    The caller calls matchmaking.changed after an advisor's."""
     key = synonym_key(text)
     if not key or _is_name(db, kind, target, key):
         return None
