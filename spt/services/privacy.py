@@ -19,6 +19,7 @@ from spt.models import (
     Occupation,
     OutboxMessage,
     Placement,
+    RecognitionSynonym,
     Skill,
     StatusChange,
     User,
@@ -40,6 +41,8 @@ COVERAGE = {
     "outboxmessage": "exported; deleted",
     "auditevent": "exported; kept (ids only, append-only)",
     "user": "exported; deleted",
+    "recognitionsynonym": "exported (texts they taught); kept without the link to the person "
+                          "(created_by_id cleared): a job or skill name, never shown with a name",
 }
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "pc4",
                    "birth_year", "heard_via", "education_field", "advisor_notes")
@@ -87,6 +90,10 @@ def export_candidate(db: Session, *, candidate_id: int, actor_id: int | None) ->
         "e-mails": [_row(m) for m in db.exec(
             select(OutboxMessage).where(OutboxMessage.recipient == user.email))] if user else [],
         "logboek": [_row(e) for e in _audit_events(db, candidate, user)],
+        "herkenning_bijgedragen": [_row(s, exclude=("created_by_id", "reviewed_by_id"))
+                                   for s in db.exec(select(RecognitionSynonym).where(
+                                       RecognitionSynonym.created_by_id == user.id))]
+        if user else [],
     }
     audit.record(db, actor_id=actor_id, action="privacy.exported", subject_type="candidate",
                  subject_id=candidate_id)
@@ -137,5 +144,7 @@ def _erase_user(db: Session, user: User) -> None:
     db.exec(delete(IntakeDraft).where(IntakeDraft.user_id == user.id))
     db.exec(delete(OutboxMessage).where(OutboxMessage.recipient == user.email))
     db.exec(update(StatusChange).where(StatusChange.actor_id == user.id).values(actor_id=None))
+    db.exec(update(RecognitionSynonym).where(RecognitionSynonym.created_by_id == user.id)
+            .values(created_by_id=None))
     db.flush()
     db.delete(user)
