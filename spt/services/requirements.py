@@ -91,7 +91,7 @@ def read(db: Session, *, title: str, lines: dict[str, list[str]], choices: dict,
     """Recognise a placement's title and lines; a person's earlier decision on the same text
     stays, a choice picks one of the alternatives offered."""
     invalid: list[str] = []
-    title_reading = _title(db, title, choices.get("title"), placement, invalid)
+    title_reading, title_chosen = _title(db, title, choices.get("title"), placement, invalid)
     earlier = _decided_lines(db, placement)
     wanted = choices.get("lines") or {}
     catalogue = matchmaking.catalogue(db)
@@ -105,28 +105,28 @@ def read(db: Session, *, title: str, lines: dict[str, list[str]], choices: dict,
             parts = matching.parse_requirement(text, catalogue.skills, catalogue.cues)
             out += [_choose(catalogue, _line(relation, position, p), wanted.get(key), invalid)
                     for p in parts]
-    applied = {"title": choices.get("title")} if choices.get("title") and "title" not in \
-        invalid else {}
-    keys = {line.key for line in out if line.mapped_by == "employer"}
-    applied["lines"] = {k: v for k, v in wanted.items() if k in keys}
+    applied: dict = {"title": choices["title"]} if title_chosen else {}
+    answered = {line.key for line in out if line.mapped_by == "employer"}
+    applied["lines"] = {k: v for k, v in wanted.items() if k in answered}
     return Reading(title_reading, tuple(out), limits(out), applied,
                    tuple(dict.fromkeys(invalid)))
 
 
 def _title(db: Session, title: str, choice: str | None, placement: Placement | None,
-           invalid: list[str]) -> dict:
+           invalid: list[str]) -> tuple[dict, bool]:
+    """The title's reading, and whether the employer's choice was applied to it."""
     if placement is not None and placement.occupation_mapped_by in PEOPLE and \
             synonym_key(placement.title) == synonym_key(title):
-        return stored_title(db, placement)
+        return stored_title(db, placement), False
     reading = recognition.read(db, "occupation", title)
     if not choice:
-        return reading
+        return reading, False
     try:
         return recognition.answer("occupation", reading, op="none" if choice == NONE
-                                  else "choose", target=choice, by="employer")
+                                  else "choose", target=choice, by="employer"), True
     except DomainError:
         invalid.append("title")
-        return reading
+        return reading, False
 
 
 def stored_title(db: Session, placement: Placement) -> dict:
