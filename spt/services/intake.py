@@ -19,16 +19,15 @@ from spt.models import (
     User,
 )
 from spt.models._base import utcnow
-from spt.services import accounts, audit, matches, postcodes, recognition
+from spt.services import accounts, audit, matches, postcodes
+from spt.services import intake_typed as typed
 from spt.services.errors import DomainError
-from spt.services.reference import synonym_key
+from spt.services.intake_typed import TYPED
 
 PRIVACY_VERSION = "2026-11"
 PURPOSES = ("matching", "employers_pseudonymous", "mail", "research")
 STEPS = 6
 REQUIRED_STEPS = (1, 4, 5)  # steps 2 and 3 may stay empty: a school leaver has no jobs yet
-# Steps with typed texts to recognise: (kind, list in the step, text field of a row).
-TYPED = {2: ("occupation", "jobs", "title"), 3: ("skill", "skills", "name")}
 
 
 def find_draft(db: Session, *, user_id: int | None, token: str | None) -> IntakeDraft | None:
@@ -72,7 +71,7 @@ def save_step(db: Session, *, user_id: int | None, token: str, step: int, values
     check = False
     if step in TYPED:
         saved = _current(db, draft.data, user_id).get(str(step), {})
-        values, check = _read_step(db, step, values, saved, action, user_id)
+        values, check = typed.read_step(db, step, values, saved, action, user_id)
     draft.data = {**draft.data, str(step): values}
     draft.step = max(draft.step, min(step + (0 if check else 1), STEPS))
     draft.updated_at = utcnow()
@@ -83,42 +82,6 @@ def save_step(db: Session, *, user_id: int | None, token: str, step: int, values
         matches.recompute_for_candidate(db, candidate)
     db.commit()
     return StepSaved(draft, check)
-
-
-def _read_step(db: Session, step: int, values: dict, saved: dict, action: dict | None,
-               user_id: int | None) -> tuple[dict, bool]:
-    """Recognise the typed texts of step 2 or 3; whether the step must be shown again."""
-    kind, list_key, text_key = TYPED[step]
-    items, previous = values[list_key], saved.get(list_key, [])
-    readings = recognition.read_all(db, kind, [i[text_key] for i in items],
-                                    recognition.decisions(kind, previous, text_key))
-    rows = [{**item, **reading} for item, reading in zip(items, readings, strict=True)]
-    if action:
-        _answer(db, kind, rows, text_key, action, user_id)
-    known = {synonym_key(p.get(text_key) or "") for p in previous}
-    return {list_key: rows}, bool(action) or any(synonym_key(r[text_key]) not in known
-                                                  for r in rows)
-
-
-def _answer(db: Session, kind: str, rows: list[dict], text_key: str, action: dict,
-            user_id: int | None) -> None:
-    key = synonym_key(action["text"])
-    row = next((r for r in rows if synonym_key(r[text_key]) == key), None)
-    if row is None:
-        return  # the text was changed in the same submit: it was read afresh
-    row.update(recognition.answer(kind, row, op=action["op"], target=action.get("target"),
-                                  by="candidate"))
-    if action["op"] == "choose":
-        recognition.learn(db, kind=kind, text=row[text_key], target=action["target"],
-                          origin="candidate", user_id=user_id)
-
-
-def readings(step: int, texts: list[str], saved: dict) -> list[dict | None]:
-    """The saved reading of each typed text of a step's rows (None for an empty or new row)."""
-    _kind, list_key, text_key = TYPED[step]
-    by_text = {synonym_key(item.get(text_key) or ""): item for item in saved.get(list_key, [])
-               if isinstance(item, dict)}
-    return [by_text.get(synonym_key(text)) if text else None for text in texts]
 
 
 def _finished_candidate(db: Session, user_id: int | None) -> Candidate | None:
@@ -147,29 +110,9 @@ def form_data(db: Session, *, user_id: int | None, token: str | None) -> tuple[d
 
 
 def _current(db: Session, data: dict, user_id: int | None) -> dict:
-    """The draft, with a finished profile's jobs and skills read from the profile itself.
-
-    Advisors fix and link, and completed modules add skills outside the intake: saving a step
-    must keep those. The draft still lends its readings ("Bedoel je ...?") to the rows it agrees
-    with.
-    """
+    """The draft, with a finished profile's jobs and skills read from the profile itself."""
     profile = _profile_as_draft(db, user_id) if user_id is not None else {}
-    if not profile:
-        return data
-    merged = dict(data)
-    for step, (kind, list_key, text_key) in TYPED.items():
-        drafted = {synonym_key(d.get(text_key) or ""): d
-                   for d in data.get(str(step), {}).get(list_key, []) if isinstance(d, dict)}
-        id_key = recognition.KEYS[kind][0]
-        rows = []
-        for item in profile[str(step)][list_key]:
-            earlier = drafted.get(synonym_key(item[text_key]))
-            if earlier is not None and earlier.get(id_key) == item[id_key]:
-                item = {**item, "state": earlier.get("state", item["state"]),
-                        "suggestions": earlier.get("suggestions") or []}
-            rows.append(item)
-        merged[str(step)] = {list_key: rows}
-    return merged
+    return typed.merge(data, profile) if profile else data
 
 
 def certificate_choices(db: Session) -> list[tuple[str, str]]:

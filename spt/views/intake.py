@@ -10,7 +10,7 @@ from flask_login import current_user, login_user
 from spt.db import get_db
 from spt.forms.catalogue import options
 from spt.forms.intake import STEP_FORMS, AccountForm, ConsentForm
-from spt.services import intake
+from spt.services import intake, intake_typed
 from spt.services.errors import DomainError
 from spt.services.profile import completeness
 from spt.views import add_error
@@ -111,7 +111,7 @@ def _texts(number: int, form) -> list[str]:
 def _answer(number: int, form) -> dict | None:
     """The candidate's answer to "Bedoel je ...?": which row, and what they chose."""
     name = next((n for n in ("choose", "wrong") if n in request.form), None)
-    if number not in intake.TYPED or name is None:
+    if number not in intake_typed.TYPED or name is None:
         return None
     row, _sep, target = request.form[name].partition(":")
     texts = _texts(number, form)
@@ -142,8 +142,8 @@ def _next_url(number: int) -> str:
 def _render(number: int, form, data: dict, furthest: int):
     status = 400 if form.errors or form.form_errors else 200
     saved = data.get(str(number), {})
-    readings = intake.readings(number, _texts(number, form), saved) \
-        if number in intake.TYPED else []
+    readings = intake_typed.readings(number, _texts(number, form), saved) \
+        if number in intake_typed.TYPED else []
     return render_template(f"intake/step{number}.html", form=form, number=number,
                            titles=STEP_TITLES, saved=saved, readings=readings,
                            furthest=max(furthest, number), meter=completeness(data)), status
