@@ -49,11 +49,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from spt.views import (
         admin,
+        admin_synonyms,
         advisor,
         advisor_enrolments,
         advisor_kpis,
         advisor_pipeline,
         advisor_privacy,
+        advisor_recognition,
         advisor_rounds,
         api,
         audit,
@@ -61,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
         candidate,
         catalogue,
         employer,
+        employer_recognition,
         health,
         intake,
         main,
@@ -68,9 +71,10 @@ def _register_blueprints(app: Flask) -> None:
         preferences,
     )
 
-    for module in (main, auth, mfa, intake, api, candidate, employer, advisor, advisor_privacy,
-                   advisor_enrolments, advisor_pipeline,
-                   advisor_rounds, advisor_kpis, admin, audit, catalogue, health, preferences):
+    for module in (main, auth, mfa, intake, api, candidate, employer, employer_recognition,
+                   advisor, advisor_privacy, advisor_enrolments, advisor_pipeline,
+                   advisor_recognition, advisor_rounds, advisor_kpis, admin, admin_synonyms,
+                   audit, catalogue, health, preferences):
         app.register_blueprint(module.bp)
 
 

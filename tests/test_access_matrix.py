@@ -14,7 +14,7 @@ from werkzeug.routing.converters import AnyConverter
 
 from spt import create_app
 from spt.db import get_db
-from spt.models import CandidateSkill, Consent, Module, ModuleEnrolment, User
+from spt.models import Consent, Module, ModuleEnrolment, User
 from spt.services import round_jobs
 from tests.conftest import PASSWORD
 from tests.factories import (
@@ -76,6 +76,8 @@ PERMISSIONS = {
     "POST /werkgever/plekken/<int:placement_id>/"
     "<any(publiceren, pauzeren, heropenen, sluiten):action>": EMPLOYER,
     "POST /werkgever/plekken/<int:placement_id>/kopie": EMPLOYER,
+    "GET /werkgever/plekken/<int:placement_id>/herkenning": EMPLOYER,
+    "POST /werkgever/plekken/<int:placement_id>/herkenning": EMPLOYER,
     "GET /werkgever/plekken/<int:placement_id>/kandidaten": EMPLOYER,
     "GET /werkgever/kandidaten/<int:match_id>": EMPLOYER,
     "POST /werkgever/kandidaten/<int:match_id>/afwijzen": EMPLOYER,
@@ -91,10 +93,13 @@ PERMISSIONS = {
     "POST /adviseur/kandidaten/<int:candidate_id>/oppakken": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/scholing": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/scholing/<int:enrolment_id>": STAFF,
-    "POST /adviseur/kandidaten/<int:candidate_id>/vaardigheden/<int:skill_id>": STAFF,
+    "GET /adviseur/kandidaten/<int:candidate_id>/herkenning": STAFF,
+    "POST /adviseur/kandidaten/<int:candidate_id>/herkenning": STAFF,
     "POST /adviseur/kandidaten/<int:candidate_id>/voorstellen/<int:placement_id>": STAFF,
     "GET /adviseur/plekken/<int:placement_id>": STAFF,
     "POST /adviseur/plekken/<int:placement_id>/voorstellen/<int:candidate_id>": STAFF,
+    "GET /adviseur/plekken/<int:placement_id>/herkenning": STAFF,
+    "POST /adviseur/plekken/<int:placement_id>/herkenning": STAFF,
     "POST /adviseur/matches/<int:match_id>/status": STAFF,
     "POST /adviseur/werkgevers/<int:employer_id>/controleren": STAFF,
     "GET /adviseur/pipeline": STAFF, "POST /adviseur/pipeline/verplaatsen": STAFF,
@@ -111,6 +116,8 @@ PERMISSIONS = {
     "GET /beheer/outbox": ADMIN,
     "GET /beheer/audit": ADMIN,
     "GET /beheer/gebruikers": ADMIN,
+    "GET /beheer/synoniemen": ADMIN,
+    "POST /beheer/synoniemen/<int:synonym_id>/<any(goedkeuren, afwijzen):action>": ADMIN,
     "POST /beheer/gebruikers/<int:user_id>/<any(deactiveren, activeren):action>": ADMIN,
     "POST /beheer/gebruikers/<int:user_id>/tweestapsverificatie-herstellen": ADMIN,
     f"GET {CATALOGUE}": ADMIN,
@@ -186,8 +193,6 @@ def build_world(app, login):
                  for role in ("advisor", "admin")}
         db.add_all(staff.values())
         db.commit()
-        skill = db.exec(select(CandidateSkill.id).where(
-            CandidateSkill.candidate_id == victim)).first()
         staff_ids = {role: user.id for role, user in staff.items()}
         round_id = round_jobs.start(db, advisor_id=staff_ids["advisor"], region="", theme="",
                                     kinds=[], max_per_placement=1).id
@@ -202,9 +207,9 @@ def build_world(app, login):
         clients[persona] = app.test_client()
         login(user_id, PASSWORD, on=clients[persona])
     values = {"candidate_id": victim, "placement_id": placement_a, "match_id": match_a,
-              "employer_id": a, "user_id": victim_user, "skill_id": skill or 1,
+              "employer_id": a, "user_id": victim_user,
               "round_id": round_id, "row_id": 1, "enrolment_id": enrolment_id, "job_id": "onbekend",
-              "key": "funnel",
+              "key": "funnel", "synonym_id": 1,
               "lang": "nl", "token": "ongeldig-token", "number": 2, "filename": "style.css"}
     return clients, values
 

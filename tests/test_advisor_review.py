@@ -177,35 +177,41 @@ def test_placement_page_ranks_candidates_and_proposes(app, client, advisor, worl
     assert top.status_code == 302
 
 
-def test_notes_are_saved_and_unrecognised_skills_map_in_one_click(app, client, advisor, world):
+def test_notes_are_saved_and_an_unrecognised_skill_is_fixed_by_name(app, client, advisor,
+                                                                     world):
     with app.app_context():
         db = get_db()
         db.add(CandidateSkill(candidate_id=world["candidate"], free_text="VCA basis",
                               needs_review=True))
         db.commit()
     text = client.get(f"/adviseur/kandidaten/{world['candidate']}").get_data(as_text=True)
-    assert "VCA basis" in text and "Koppel aan" in text
+    assert "“VCA basis”" in text and "niet herkend" in text and "Zoek een vaardigheid" in text
     client.post(f"/adviseur/kandidaten/{world['candidate']}/notities",
                 data={"notes": "gemotiveerd, wil begeleiding bij taal"})
     with app.app_context():
         db = get_db()
         skill = db.exec(select(CandidateSkill).where(CandidateSkill.needs_review)).one()
-    response = client.post(f"/adviseur/kandidaten/{world['candidate']}/vaardigheden/{skill.id}",
-                           data={"slug": "vca-basis"})
+    found = client.get(f"/adviseur/kandidaten/{world['candidate']}/herkenning",
+                       query_string={"rij": f"skill-{skill.id}", "zoek": "vca"})
+    assert 'value="vca-basis"' in found.get_data(as_text=True)
+    response = client.post(f"/adviseur/kandidaten/{world['candidate']}/herkenning",
+                           data={"rij": f"skill-{skill.id}", "doel": "vca-basis"})
     assert response.status_code == 302
     with app.app_context():
         db = get_db()
         assert db.get(Candidate, world["candidate"]).advisor_notes.startswith("gemotiveerd")
         mapped = db.get(CandidateSkill, skill.id)
         assert mapped.skill_id is not None and not mapped.needs_review
-    bad = client.post(f"/adviseur/kandidaten/{world['candidate']}/vaardigheden/{skill.id}",
-                      data={"slug": "bestaat-niet"})
+        assert mapped.mapped_by == "advisor"
+    bad = client.post(f"/adviseur/kandidaten/{world['candidate']}/herkenning",
+                      data={"rij": f"skill-{skill.id}", "doel": "bestaat-niet"})
     assert bad.status_code == 400
+    assert "Kies een resultaat uit de lijst." in bad.get_data(as_text=True)
 
 
-def test_a_mapped_skill_stays_mapped_when_the_candidate_saves_the_skills_step(app, client,
-                                                                              advisor, world,
-                                                                              login):
+def test_a_fixed_skill_stays_fixed_when_the_candidate_saves_the_skills_step(app, client,
+                                                                           advisor, world,
+                                                                           login):
     typed = "panelen leggen op schuine daken"
     candidate_client = app.test_client()
     login(world["candidate_user"], on=candidate_client)
@@ -215,8 +221,8 @@ def test_a_mapped_skill_stays_mapped_when_the_candidate_saves_the_skills_step(ap
         row = get_db().exec(select(CandidateSkill).where(
             CandidateSkill.candidate_id == world["candidate"])).one()
     assert row.needs_review and row.skill_id is None
-    client.post(f"/adviseur/kandidaten/{world['candidate']}/vaardigheden/{row.id}",
-                data={"slug": "zonnepanelen-monteren"})
+    client.post(f"/adviseur/kandidaten/{world['candidate']}/herkenning",
+                data={"rij": f"skill-{row.id}", "doel": "zonnepanelen-monteren"})
     assert candidate_client.post("/intake/3", data=step | {"skills-0-level": "3"}).status_code \
         == 302
     with app.app_context():

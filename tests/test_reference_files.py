@@ -6,8 +6,8 @@ Reads the files directly with the standard library and PyYAML; imports neither f
 from __future__ import annotations
 
 import csv
-import json
 import gzip
+import json
 import re
 from collections import Counter
 from functools import cache

@@ -35,13 +35,6 @@ class NotesForm(FlaskForm):
                                          "feitelijk en respectvol."))
 
 
-class MapSkillForm(FlaskForm):
-    """Link a free-text skill to a concept."""
-
-    slug = StringField(_l("Vaardigheid (code)"), validators=[DataRequired(REQUIRED),
-                                                             Length(max=100)])
-
-
 class ProposeForm(FlaskForm):
     """Propose a pair; a choice below the top of the ranking needs a reason."""
 

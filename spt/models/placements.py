@@ -79,6 +79,7 @@ class PlacementRequirement(SQLModel, table=True):
     kind: str = Field(default="other", max_length=12)  # see REQUIREMENT_KINDS
     skill_id: int | None = Field(default=None, foreign_key="skill.id")
     value: str = Field(default="", max_length=100)  # licence category, language, level, field
+    level: str | None = Field(default=None, max_length=2)  # a language's CEFR level
     years: int | None = None
     hard: bool | None = None
     confidence: float | None = None

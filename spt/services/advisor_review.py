@@ -21,6 +21,7 @@ from spt.models import (
 from spt.models._base import utcnow
 from spt.services import (
     audit,
+    corrections,
     enrolments,
     introductions,
     matches,
@@ -102,14 +103,6 @@ def get_placement(db: Session, placement_id: int) -> Placement:
 def skill_labels(db: Session) -> dict[str, str]:
     """Skill slug -> Dutch label, for phrasing explanations."""
     return dict(db.exec(select(Skill.slug, Skill.label)).all())
-
-
-def review_skills(db: Session, candidate_id: int) -> list[tuple[CandidateSkill, object]]:
-    """Unrecognised free-text skills with the concept the taxonomy suggests (or None)."""
-    rows = list(db.exec(select(CandidateSkill).where(CandidateSkill.candidate_id == candidate_id,
-                                                     CandidateSkill.needs_review)))
-    taxonomy = matchmaking.catalogue(db).skills
-    return [(row, next(iter(taxonomy.suggest(row.free_text, limit=1)), None)) for row in rows]
 
 
 def shown_detail(results: list, key: str) -> dict:
@@ -228,30 +221,6 @@ def save_notes(db: Session, *, advisor_id: int, candidate_id: int, notes: str) -
     return candidate
 
 
-def map_skill(db: Session, *, advisor_id: int, candidate_skill_id: int,
-              slug: str) -> CandidateSkill:
-    """Link an unrecognised free-text skill to a concept of the techniek list."""
-    row = db.get(CandidateSkill, candidate_skill_id)
-    if row is None:
-        raise NotFound(_("Deze vaardigheid bestaat niet."))
-    skill = db.exec(select(Skill).where(Skill.slug == slug,
-                                        col(Skill.retired_at).is_(None))).first()
-    if skill is None:
-        raise DomainError(_("Deze vaardigheid staat niet in de lijst."), field="slug")
-    duplicate = db.exec(select(CandidateSkill).where(
-        CandidateSkill.candidate_id == row.candidate_id, CandidateSkill.skill_id == skill.id,
-        CandidateSkill.id != row.id)).first()
-    row.skill_id, row.needs_review = skill.id, False
-    db.add(row)
-    if duplicate is not None:
-        db.delete(duplicate)
-    audit.record(db, actor_id=advisor_id, action="advisor.skill_mapped",
-                 subject_type="candidate", subject_id=row.candidate_id,
-                 detail={"candidate_skill_id": row.id, "skill": skill.slug})
-    db.commit()
-    return row
-
-
 @dataclass(frozen=True)
 class CandidatePage:
     """Everything the candidate page shows."""
@@ -259,7 +228,7 @@ class CandidatePage:
     candidate: Candidate
     advisor: User | None
     completeness: profile.Completeness
-    review_skills: list
+    recognised: list[corrections.Row]
     ranked: list[Ranked]
     paths: list
     matches: list
@@ -292,7 +261,7 @@ def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> Candida
         candidate=candidate, advisor=db.get(User, candidate.advisor_id)
         if candidate.advisor_id else None,
         completeness=profile.completeness(profile.as_draft(db, candidate)),
-        review_skills=review_skills(db, candidate.id), ranked=rows, paths=paths,
+        recognised=corrections.candidate_rows(db, candidate.id), ranked=rows, paths=paths,
         matches=matches.stored_for_candidate(db, candidate.id),
         history=workqueue.history(db, candidate.id), labels=skill_labels(db),
         enrolments=enrolments.section(db, candidate.id, suggested={
@@ -310,6 +279,7 @@ class PlacementPage:
     employer: Employer
     ranked: list[Ranked]
     labels: dict[str, str]
+    recognised: list[corrections.Row]
 
 
 def placement_page(db: Session, *, viewer_id: int, placement_id: int) -> PlacementPage:
@@ -333,6 +303,6 @@ def placement_page(db: Session, *, viewer_id: int, placement_id: int) -> Placeme
     audit.record(db, actor_id=viewer_id, action="advisor.scores_shown", subject_type="placement",
                  subject_id=placement.id, detail=shown_detail(results, "candidate_key"))
     page = PlacementPage(placement, db.get(Employer, placement.employer_id), rows,
-                         skill_labels(db))
+                         skill_labels(db), corrections.placement_rows(db, placement))
     db.commit()
     return page

@@ -1,5 +1,6 @@
 """The intake: a draft per account or browser, saved step by step, finished in one commit."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -19,8 +20,10 @@ from spt.models import (
     User,
 )
 from spt.models._base import utcnow
-from spt.services import accounts, audit, matches, matchmaking, postcodes
+from spt.services import accounts, audit, matches, postcodes
+from spt.services import intake_typed as typed
 from spt.services.errors import DomainError
+from spt.services.intake_typed import TYPED
 from spt.services.passwords import hash_password, password_problem
 
 PRIVACY_VERSION = "2026-11"
@@ -53,16 +56,28 @@ def _draft_for_write(db: Session, user_id: int | None, token: str) -> IntakeDraf
     return draft
 
 
-def save_step(db: Session, *, user_id: int | None, token: str, step: int,
-              values: dict) -> IntakeDraft:
-    """Store one step in the draft; for a finished intake the profile is updated at once."""
+@dataclass(frozen=True)
+class StepSaved:
+    """A saved step; `check` asks to show the same step again, with what was recognised."""
+
+    draft: IntakeDraft
+    check: bool
+
+
+def save_step(db: Session, *, user_id: int | None, token: str, step: int, values: dict,
+              action: dict | None = None) -> StepSaved:
+    """Store one step in the draft; for a finished intake the profile is updated at once.
+
+    On steps 2 and 3 every typed text is recognised; `action` is the candidate's answer to a
+    "Bedoel je ...?" ({"op": choose | none | wrong, "text": ..., "target": ...}).
+    """
     draft = _draft_for_write(db, user_id, token)
-    if step == 2:
-        values = {"jobs": _recognise_jobs(db, values["jobs"])}
-    elif step == 3:
-        values = {"skills": _recognise_skills(db, values["skills"], _mapped_skills(db, user_id))}
+    check = False
+    if step in TYPED:
+        saved = _current(db, draft.data, user_id).get(str(step), {})
+        values, check = typed.read_step(db, step, values, saved, action, user_id)
     draft.data = {**draft.data, str(step): values}
-    draft.step = max(draft.step, min(step + 1, STEPS))
+    draft.step = max(draft.step, min(step + (0 if check else 1), STEPS))
     draft.updated_at = utcnow()
     db.add(draft)
     candidate = _finished_candidate(db, user_id)
@@ -70,7 +85,7 @@ def save_step(db: Session, *, user_id: int | None, token: str, step: int,
         _apply(db, candidate, {str(step): values})
         matches.recompute_for_candidate(db, candidate)
     db.commit()
-    return draft
+    return StepSaved(draft, check)
 
 
 def _finished_candidate(db: Session, user_id: int | None) -> Candidate | None:
@@ -78,44 +93,6 @@ def _finished_candidate(db: Session, user_id: int | None) -> Candidate | None:
         return None
     candidate = db.exec(select(Candidate).where(Candidate.user_id == user_id)).first()
     return candidate if candidate and candidate.intake_completed_at else None
-
-
-def _recognise_jobs(db: Session, jobs: list[dict]) -> list[dict]:
-    taxonomy = matchmaking.catalogue(db).occupations
-    out = []
-    for job in jobs:
-        suggestions = taxonomy.suggest(job["title"], limit=3)
-        best = suggestions[0] if suggestions and (
-            suggestions[0].confidence >= matchmaking.OCCUPATION_CUTOFF) else None
-        out.append({"title": job["title"], "years": job["years"],
-                    "occupation_uri": best.concept_id if best else None,
-                    "occupation_label": best.label if best else None,
-                    "suggestions": [s.label for s in suggestions]})
-    return out
-
-
-def _mapped_skills(db: Session, user_id: int | None) -> dict[str, tuple[str, str]]:
-    """A finished candidate's linked skills by typed text: (slug, label), e.g. an advisor's link."""
-    candidate = _finished_candidate(db, user_id)
-    if candidate is None:
-        return {}
-    return {text.strip().lower(): (slug, label) for text, slug, label in db.exec(
-        select(CandidateSkill.free_text, Skill.slug, Skill.label)
-        .join(Skill, Skill.id == CandidateSkill.skill_id)
-        .where(CandidateSkill.candidate_id == candidate.id)) if text.strip()}
-
-
-def _recognise_skills(db: Session, skills: list[dict], mapped: dict) -> list[dict]:
-    """Normalise typed skills; text an advisor already linked keeps that link."""
-    taxonomy = matchmaking.catalogue(db).skills
-    out = []
-    for skill in skills:
-        known = mapped.get(skill["name"].strip().lower())
-        best = taxonomy.best(skill["name"], cutoff=matchmaking.SKILL_CUTOFF)
-        slug, label = known or ((best.concept_id, best.label) if best else (None, None))
-        out.append({"name": skill["name"], "level": skill["level"], "skill_slug": slug,
-                    "skill_label": label})
-    return out
 
 
 def is_finished(db: Session, user_id: int | None) -> bool:
@@ -130,12 +107,16 @@ def form_data(db: Session, *, user_id: int | None, token: str | None) -> tuple[d
     completed modules add them outside the intake, and saving the step must keep those.
     """
     draft = find_draft(db, user_id=user_id, token=token)
-    profile = _profile_as_draft(db, user_id) if user_id is not None else {}
     if draft is None:
+        profile = _profile_as_draft(db, user_id) if user_id is not None else {}
         return profile, 6 if profile else 1  # a finished profile opens any step
-    if profile:
-        return {**draft.data, "3": profile["3"]}, draft.step
-    return draft.data, draft.step
+    return _current(db, draft.data, user_id), draft.step
+
+
+def _current(db: Session, data: dict, user_id: int | None) -> dict:
+    """The draft, with a finished profile's jobs and skills read from the profile itself."""
+    profile = _profile_as_draft(db, user_id) if user_id is not None else {}
+    return typed.merge(data, profile) if profile else data
 
 
 def certificate_choices(db: Session) -> list[tuple[str, str]]:
@@ -270,9 +251,11 @@ def _replace_jobs(db: Session, candidate: Candidate, jobs: list[dict]) -> None:
     uris = {job["occupation_uri"] for job in jobs if job.get("occupation_uri")}
     ids = dict(db.exec(select(Occupation.uri, Occupation.id).where(Occupation.uri.in_(uris))).all())
     for job in jobs:
+        occupation_id = ids.get(job.get("occupation_uri"))
         db.add(CandidateOccupation(candidate_id=candidate.id, free_text=job["title"],
-                                   years=job["years"] or 0,
-                                   occupation_id=ids.get(job.get("occupation_uri"))))
+                                   years=job["years"] or 0, occupation_id=occupation_id,
+                                   confidence=job.get("confidence") if occupation_id else None,
+                                   mapped_by=job.get("mapped_by") or "matcher"))
 
 
 def _replace_skills(db: Session, candidate: Candidate, skills: list[dict]) -> None:
@@ -288,7 +271,9 @@ def _replace_skills(db: Session, candidate: Candidate, skills: list[dict]) -> No
             seen.add(skill_id)
         db.add(CandidateSkill(candidate_id=candidate.id, skill_id=skill_id,
                               free_text=skill["name"], self_level=int(skill["level"]),
-                              needs_review=skill_id is None))
+                              needs_review=skill_id is None,
+                              confidence=skill.get("confidence") if skill_id else None,
+                              mapped_by=skill.get("mapped_by") or "matcher"))
 
 
 def _profile_as_draft(db: Session, user_id: int) -> dict:

@@ -50,6 +50,23 @@ def recompute_for_candidate(db: Session, candidate: Candidate) -> None:
         db.exec(delete(Match).where(col(Match.id).in_(stale)))
 
 
+def recompute_for_placement(db: Session, placement: Placement) -> None:
+    """Refresh the stored matches of a placement in the caller's transaction (no commit)."""
+    stored = list(db.exec(select(Match).where(Match.placement_id == placement.id)))
+    if not stored:
+        return
+    candidates = {c.id: c for c in db.exec(select(Candidate).where(
+        col(Candidate.id).in_({m.candidate_id for m in stored})))}
+    target = matchmaking.placement_profiles(db, [placement])[0]
+    knowledge, now = matchmaking.catalogue(db).knowledge, utcnow()
+    for match in stored:
+        result = matching.score_pair(matchmaking.candidate_profile(
+            db, candidates[match.candidate_id]), target, knowledge=knowledge)
+        match.score, match.explanation = round(result.score, 6), explanation_json(result)
+        match.updated_at, match.version = now, (match.version or 0) + 1
+        db.add(match)
+
+
 def stored_for_candidate(db: Session, candidate_id: int) -> list[tuple[Match, Placement]]:
     """Stored matches of a candidate with their placements, best first."""
     rows = db.exec(select(Match, Placement).join(Placement)

@@ -26,9 +26,6 @@ from spt.models import (
 )
 from spt.services import postcodes, reference
 
-OCCUPATION_CUTOFF = 0.6
-SKILL_CUTOFF = 0.7
-
 
 @dataclass(frozen=True)
 class Catalogue:
@@ -46,6 +43,10 @@ class Catalogue:
 
 _lock = threading.Lock()
 _cache: dict[str, Catalogue] = {}
+# The last taxonomy built per kind, with the concepts it was built from: a change that leaves a
+# kind's concepts as they were (a skill synonym, a module edit) reuses it instead of refitting
+# (the occupation taxonomy takes tens of seconds to build).
+_taxonomies: dict[str, tuple[tuple[matching.Concept, ...], matching.Taxonomy]] = {}
 
 
 def _version(db: Session) -> str:
@@ -107,15 +108,25 @@ def _build_catalogue(db: Session, version: str) -> Catalogue:
     knowledge = matching.SkillKnowledge.from_links(
         list(links), groups={o.uri: o.isco_group for o in occupations},
         maps_to={o.uri: tuple(o.maps_to) for o in occupations if o.maps_to})
-    lexicon, rankers, cues = _recognition_data()
+    _lexicon, _rankers, cues = _recognition_data()
     modules = _modules(db)
     return Catalogue(
-        occupations=matching.Taxonomy.build(occupation_concepts, kind="occupation",
-                                            lexicon=lexicon, ranker=rankers["occupation"]),
-        skills=matching.Taxonomy.build(skill_concepts, kind="skill", lexicon=lexicon,
-                                       ranker=rankers["skill"]),
+        occupations=_taxonomy("occupation", occupation_concepts),
+        skills=_taxonomy("skill", skill_concepts),
         knowledge=knowledge, modules=modules, paths=_paths(db), version=version, cues=cues,
         bridges=matching.Bridges.from_modules(modules, vca_ids=matching.DEFAULT_WEIGHTS.vca_ids))
+
+
+def _taxonomy(kind: str, concepts: list[matching.Concept]) -> matching.Taxonomy:
+    """The taxonomy of these concepts: the last one built when they are the same."""
+    key = tuple(concepts)
+    last = _taxonomies.get(kind)
+    if last is not None and last[0] == key:
+        return last[1]
+    lexicon, rankers, _cues = _recognition_data()
+    taxonomy = matching.Taxonomy.build(key, kind=kind, lexicon=lexicon, ranker=rankers[kind])
+    _taxonomies[kind] = (key, taxonomy)
+    return taxonomy
 
 
 def _approved_synonyms(db: Session) -> dict[tuple[str, str], tuple[str, ...]]:

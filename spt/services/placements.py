@@ -1,17 +1,27 @@
 """An employer's placements: post, edit, duplicate, pause, reopen and close them."""
 
 import csv
+from dataclasses import dataclass
 from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, func, select
 
 import matching
-from spt.models import Candidate, Employer, Match, Occupation, Placement, PlacementSkill, Skill
+from spt.models import (
+    Candidate,
+    Employer,
+    Match,
+    Occupation,
+    Placement,
+    PlacementRequirement,
+    PlacementSkill,
+    Skill,
+)
 from spt.models._base import utcnow
-from spt.services import audit, matchmaking, postcodes
+from spt.services import audit, matchmaking, postcodes, recognition, requirements
 from spt.services.employers import TRAINING_KINDS
 from spt.services.errors import Conflict, DomainError, NotFound
 from spt.services.reference import data_file
@@ -19,6 +29,8 @@ from spt.services.reference import data_file
 FIELDS = ("kind", "title", "description", "level", "crebo", "theme", "hours_per_week",
           "start_date", "duration_weeks", "seats", "min_nt2", "requires_driving_licence",
           "requires_vca", "training_offered", "instrument", "meeloopdag")
+# What a copy takes over besides the form fields: where, and what the title and lines became.
+COPIED = ("pc4", "occupation_id", "occupation_confidence", "occupation_mapped_by")
 # Statuses an employer action may start from, and where it leads.
 ACTIONS = {"publiceren": ({"concept"}, "open"), "pauzeren": ({"open"}, "gepauzeerd"),
            "heropenen": ({"gepauzeerd", "gesloten"}, "open"),
@@ -36,10 +48,11 @@ BANDS = ((10, "< 10"), (25, "10-25"), (50, "25-50"), (100, "50-100"), (10**9, "1
 class InvalidPlacement(DomainError):
     """One or more fields broke a rule; `errors` maps each field to its Dutch message."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], reading: "requirements.Reading | None" = None):
         field, message = next(iter(errors.items()))
         super().__init__(message, field=field)
         self.errors = errors
+        self.reading = reading
 
 
 @cache
@@ -80,15 +93,41 @@ def skill_labels(db: Session, placement_id: int) -> dict[str, list[str]]:
     return labels
 
 
+def requirement_texts(db: Session, placement_id: int) -> dict[str, list[str]]:
+    """The requirement lines as the employer wrote them (skill labels for older placements)."""
+    written = requirements.texts(db, placement_id)
+    return written if any(written.values()) else skill_labels(db, placement_id)
+
+
 def occupation_label(db: Session, placement: Placement) -> str | None:
-    """The ESCO occupation recognised in the title, as a Dutch label."""
+    """The occupation recognised in the title, as a Dutch label."""
     occupation = db.get(Occupation, placement.occupation_id) if placement.occupation_id else None
     return occupation.preferred_label if occupation else None
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What the title and the requirement lines will become, and the rules they break."""
+
+    reading: requirements.Reading
+    errors: dict[str, str]
+
+
+def preview(db: Session, *, employer: Employer, data: dict,
+            placement_id: int | None = None) -> Preview:
+    """Recognise a placement form before it is saved (nothing is stored)."""
+    placement = get_own(db, employer, placement_id) if placement_id else None
+    try:
+        _values, reading = _checked(db, employer, data, placement)
+    except InvalidPlacement as error:
+        return Preview(error.reading, error.errors)
+    return Preview(reading, {})
+
+
 def save(db: Session, *, employer: Employer, actor_id: int, data: dict,
          placement_id: int | None = None) -> Placement:
-    """Create or update a placement with its skills; a repeated one-time key finds the first."""
+    """Create or update a placement with its requirements; a repeated one-time key finds the
+    first, and a placement someone else saved meanwhile gives a Dutch 409."""
     if placement_id is None and (existing := _by_key(db, employer, data.get("idempotency_key"))):
         return existing
     placement = get_own(db, employer, placement_id) if placement_id else Placement(
@@ -96,14 +135,16 @@ def save(db: Session, *, employer: Employer, actor_id: int, data: dict,
         status=data.get("status") or "concept", idempotency_key=data.get("idempotency_key"))
     if placement_id and data.get("version") not in (None, placement.version):
         raise _changed_meanwhile(db, placement_id)
-    values, skills = _checked(db, employer, data)
+    values, reading = _checked(db, employer, data, placement if placement_id else None)
     for key, value in values.items():
         setattr(placement, key, value)
+    _apply_reading(placement, reading)
     placement.updated_at = utcnow()
     db.add(placement)
     try:
         db.flush()  # an insert, or an UPDATE that checks the version it read
-        _replace_skills(db, placement.id, skills)
+        requirements.store(db, placement.id, reading.lines)
+        _learn(db, placement, reading, actor_id)
         audit.record(db, actor_id=actor_id, action="employer.placement_saved",
                      subject_type="placement", subject_id=placement.id,
                      detail={"new": placement_id is None, "status": placement.status})
@@ -127,6 +168,34 @@ def _changed_meanwhile(db: Session, placement_id: int) -> Conflict:
                       "opnieuw op.", title=current.title, status=current.status))
 
 
+def _apply_reading(placement: Placement, reading: requirements.Reading) -> None:
+    """The recognised occupation, and the hard limits that the lines raise (never lower)."""
+    title = reading.title
+    placement.occupation_confidence = title.get("confidence") if title.get(
+        "occupation_uri") else None
+    placement.occupation_mapped_by = title.get("mapped_by") or "matcher"
+    limits = reading.limits
+    placement.required_licences = list(limits.licences)
+    placement.requires_driving_licence = placement.requires_driving_licence or bool(
+        limits.licences)
+    placement.min_nt2 = requirements.higher_nt2(placement.min_nt2, limits.nt2)
+    placement.requires_vca = placement.requires_vca or limits.vca
+
+
+def _learn(db: Session, placement: Placement, reading: requirements.Reading,
+           actor_id: int) -> None:
+    """The employer's choices in this form become proposed synonyms."""
+    title = reading.title
+    if reading.choices.get("title") and title.get("state") == "chosen":
+        recognition.learn(db, kind="occupation", text=placement.title,
+                          target=title["occupation_uri"], origin="employer", user_id=actor_id)
+    chosen = reading.choices.get("lines") or {}
+    for line in reading.lines:
+        if chosen.get(line.key) == line.skill and line.skill and line.mapped_by == "employer":
+            recognition.learn(db, kind="skill", text=line.text, target=line.skill,
+                              origin="employer", user_id=actor_id)
+
+
 def _by_key(db: Session, employer: Employer, key: str | None) -> Placement | None:
     if not key:
         return None
@@ -136,8 +205,10 @@ def _by_key(db: Session, employer: Employer, key: str | None) -> Placement | Non
     return placement
 
 
-def _checked(db: Session, employer: Employer, data: dict) -> tuple[dict, dict[str, list[int]]]:
-    """Field values and skill ids, or InvalidPlacement naming every broken rule."""
+def _checked(db: Session, employer: Employer, data: dict,
+             placement: Placement | None) -> tuple[dict, requirements.Reading]:
+    """Field values and what the title and lines became, or InvalidPlacement naming every
+    broken rule."""
     errors: dict[str, str] = {}
     values = {key: data[key] for key in FIELDS}
     if data["kind"] in TRAINING_KINDS:
@@ -153,58 +224,43 @@ def _checked(db: Session, employer: Employer, data: dict) -> tuple[dict, dict[st
         values["pc4"] = postcodes.parse(data["postcode"])[1]
     except DomainError as error:
         errors["postcode"] = error.message
-    skills = {"essential": _skill_ids(db, data["essential_skills"], "essential_skills", errors),
-              "optional": _skill_ids(db, data["optional_skills"], "optional_skills", errors)}
-    if not data["essential_skills"] and "essential_skills" not in errors:
+    if not data["essential_skills"]:
         errors["essential_skills"] = _("Noem minstens één vaardigheid die echt nodig is.")
+    reading = requirements.read(db, title=data["title"], placement=placement,
+                                lines={"essential": data["essential_skills"],
+                                       "optional": data["optional_skills"]},
+                                choices=data.get("choices") or {})
+    for field in reading.invalid:
+        errors.setdefault(field, requirements.invalid_message())
     if errors:
-        raise InvalidPlacement(errors)
-    skills["optional"] = [s for s in skills["optional"] if s not in skills["essential"]]
+        raise InvalidPlacement(errors, reading)
     values["crebo"] = data.get("crebo") or None
-    values["occupation_id"] = _occupation_id(db, data["title"])
-    return values, skills
+    values["occupation_id"] = _occupation_id(db, reading.title.get("occupation_uri"))
+    return values, reading
 
 
-def _skill_ids(db: Session, texts: list[str], field: str, errors: dict) -> list[int]:
-    taxonomy = matchmaking.catalogue(db).skills
-    slugs, unknown = [], []
-    for text in texts:
-        found = taxonomy.best(text, cutoff=matchmaking.SKILL_CUTOFF)
-        (slugs if found else unknown).append(found.concept_id if found else text)
-    if unknown:
-        errors[field] = _("Deze vaardigheden herkennen we niet: %(names)s. Beschrijf ze anders, "
-                          "bijvoorbeeld 'zonnepanelen monteren' of 'VCA'.",
-                          names=", ".join(f"'{u[:60]}'" for u in unknown[:5]))
-        return []
-    ids = dict(db.exec(select(Skill.slug, Skill.id).where(col(Skill.slug).in_(slugs))).all())
-    return list(dict.fromkeys(ids[s] for s in slugs if s in ids))
-
-
-def _occupation_id(db: Session, title: str) -> int | None:
-    found = matchmaking.catalogue(db).occupations.best(title,
-                                                       cutoff=matchmaking.OCCUPATION_CUTOFF)
-    if found is None:
+def _occupation_id(db: Session, uri: str | None) -> int | None:
+    if uri is None:
         return None
-    return db.exec(select(Occupation.id).where(Occupation.uri == found.concept_id)).first()
-
-
-def _replace_skills(db: Session, placement_id: int, skills: dict[str, list[int]]) -> None:
-    db.exec(delete(PlacementSkill).where(PlacementSkill.placement_id == placement_id))
-    db.add_all(PlacementSkill(placement_id=placement_id, skill_id=skill_id, relation=relation)
-               for relation, ids in skills.items() for skill_id in ids)
+    return db.exec(select(Occupation.id).where(Occupation.uri == uri)).first()
 
 
 def duplicate(db: Session, *, employer: Employer, actor_id: int, placement_id: int) -> Placement:
     """A copy of a placement with its skills, as a concept to edit before it goes live."""
     source = get_own(db, employer, placement_id)
-    copy = Placement(**{key: getattr(source, key) for key in (*FIELDS, "pc4", "occupation_id")},
+    copy = Placement(**{key: getattr(source, key) for key in (*FIELDS, *COPIED)},
                      employer_id=employer.id, status="concept")
     copy.title = _("%(title)s (kopie)", title=source.title)[:200]
+    copy.required_licences = list(source.required_licences)
     db.add(copy)
     db.flush()
     db.add_all(PlacementSkill(placement_id=copy.id, skill_id=link.skill_id, relation=link.relation)
                for link in db.exec(select(PlacementSkill)
                                    .where(PlacementSkill.placement_id == source.id)))
+    db.add_all(PlacementRequirement(**row.model_dump(exclude={"id", "placement_id"}),
+                                    placement_id=copy.id)
+               for row in db.exec(select(PlacementRequirement)
+                                  .where(PlacementRequirement.placement_id == source.id)))
     audit.record(db, actor_id=actor_id, action="employer.placement_duplicated",
                  subject_type="placement", subject_id=copy.id, detail={"from": source.id})
     db.commit()

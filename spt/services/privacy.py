@@ -19,6 +19,7 @@ from spt.models import (
     Occupation,
     OutboxMessage,
     Placement,
+    RecognitionSynonym,
     Skill,
     StatusChange,
     User,
@@ -45,6 +46,8 @@ COVERAGE = {
     "auditevent": "exported; kept: who did what when, as ids; events never hold the words of "
                   "notes or reasons (append-only)",
     "user": "exported; deleted",
+    "recognitionsynonym": "exported (texts they taught); kept without the link to the person "
+                          "(created_by_id cleared): a job or skill name, never shown with a name",
 }
 # Blanked on erasure: empty text, None, or an empty list.
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "heard_via",
@@ -99,6 +102,10 @@ def export_candidate(db: Session, *, candidate_id: int, actor_id: int | None) ->
         "e-mails": [_row(m) for m in db.exec(
             select(OutboxMessage).where(OutboxMessage.recipient == user.email))] if user else [],
         "logboek": [_row(e) for e in _audit_events(db, candidate, user)],
+        "herkenning_bijgedragen": [_row(s, exclude=("created_by_id", "reviewed_by_id"))
+                                   for s in db.exec(select(RecognitionSynonym).where(
+                                       RecognitionSynonym.created_by_id == user.id))]
+        if user else [],
     }
     audit.record(db, actor_id=actor_id, action="privacy.exported", subject_type="candidate",
                  subject_id=candidate_id)
@@ -189,5 +196,7 @@ def _erase_matches(db: Session, candidate_id: int) -> None:
 def _erase_user(db: Session, user: User) -> None:
     db.exec(delete(IntakeDraft).where(IntakeDraft.user_id == user.id))
     db.exec(update(StatusChange).where(StatusChange.actor_id == user.id).values(actor_id=None))
+    db.exec(update(RecognitionSynonym).where(RecognitionSynonym.created_by_id == user.id)
+            .values(created_by_id=None))
     db.flush()
     db.delete(user)

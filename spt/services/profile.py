@@ -58,6 +58,15 @@ def age_band(birth_year: int | None, today: date | None = None) -> str | None:
     return "55+"
 
 
+def _decision(row, linked: bool) -> dict:
+    """Who decided what a stored row means, in the shape of a reading (spt.services.recognition)."""
+    by_person = row.mapped_by != "matcher"
+    state = ("chosen" if by_person else "accepted") if linked else (
+        "none" if by_person else "unknown")
+    return {"confidence": row.confidence, "mapped_by": row.mapped_by, "state": state,
+            "suggestions": []}
+
+
 def as_draft(db: Session, candidate: Candidate) -> dict:
     """The profile in the shape of intake draft data."""
     jobs = db.exec(select(CandidateOccupation, Occupation)
@@ -78,10 +87,11 @@ def as_draft(db: Session, candidate: Candidate) -> dict:
         "2": {"jobs": [{"title": j.free_text, "years": j.years,
                         "occupation_uri": o.uri if o else None,
                         "occupation_label": o.preferred_label if o else None,
-                        "suggestions": []} for j, o in jobs]},
+                        **_decision(j, o is not None)} for j, o in jobs]},
         "3": {"skills": [{"name": s.free_text or (k.label if k else ""),
                           "level": str(s.self_level), "skill_slug": k.slug if k else None,
-                          "skill_label": k.label if k else None} for s, k in skills]},
+                          "skill_label": k.label if k else None,
+                          **_decision(s, k is not None)} for s, k in skills]},
         "4": {"level": candidate.level or "geen",
               "foreign_diploma": candidate.foreign_diploma or "",
               "education_field": candidate.education_field,

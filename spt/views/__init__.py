@@ -1,6 +1,7 @@
 """Blueprints, one per audience, and small helpers that views share."""
 
 from flask import render_template
+from flask_babel import lazy_gettext as _l
 
 from spt.services.errors import DomainError
 
@@ -18,3 +19,18 @@ def add_error(form, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+# How recognition reads in Dutch: who decided, and the languages a requirement names.
+DECIDED_BY = {"matcher": _l("herkenner"), "candidate": _l("kandidaat"),
+              "employer": _l("werkgever"), "advisor": _l("adviseur")}
+LANGUAGES = {"nl": _l("Nederlands"), "en": _l("Engels"), "de": _l("Duits"), "fr": _l("Frans"),
+             "es": _l("Spaans"), "pl": _l("Pools"), "tr": _l("Turks"), "ar": _l("Arabisch")}
+SYNONYM_ORIGINS = {"shipped": _l("meegeleverd"), "advisor": _l("adviseur"),
+                   "candidate": _l("kandidaat"), "employer": _l("werkgever")}
+
+
+def recognition_labels() -> dict:
+    """Dutch wording that the recognition templates share."""
+    return {"decided_by": DECIDED_BY, "languages": LANGUAGES,
+            "synonym_origins": SYNONYM_ORIGINS}

@@ -8,9 +8,10 @@ from flask_login import current_user
 from spt.auth import role_required
 from spt.db import get_db
 from spt.errors import render_error
-from spt.forms.advisor import MapSkillForm, MatchMoveForm, NotesForm, ProposeForm
+from spt.forms.advisor import MatchMoveForm, NotesForm, ProposeForm
 from spt.services import advisor_review, enrolments, verification, workqueue
 from spt.services.pipeline import CANDIDATE_STATUSES, MATCH_STATUSES
+from spt.views import recognition_labels
 
 bp = Blueprint("advisor", __name__, url_prefix="/adviseur")
 # How the matcher's codes read in Dutch.
@@ -42,7 +43,7 @@ def labels() -> dict:
     """Dutch wording the advisor templates share."""
     return {"exclusions": EXCLUSIONS, "factors": FACTORS,
             "candidate_statuses": CANDIDATE_STATUSES, "match_statuses": MATCH_STATUSES,
-            "enrolment_statuses": enrolments.STATUSES}
+            "enrolment_statuses": enrolments.STATUSES} | recognition_labels()
 
 
 @bp.get("/")
@@ -100,19 +101,6 @@ def notes(candidate_id: int):
     advisor_review.save_notes(get_db(), advisor_id=current_user.id, candidate_id=candidate_id,
                               notes=form.notes.data or "")
     flash(_("Notities opgeslagen."), "success")
-    return redirect(url_for(".candidate", candidate_id=candidate_id))
-
-
-@bp.post("/kandidaten/<int:candidate_id>/vaardigheden/<int:skill_id>")
-@advisors_only
-def map_skill(candidate_id: int, skill_id: int):
-    """Link an unrecognised skill to the suggested concept."""
-    form = MapSkillForm()
-    if not form.validate_on_submit():
-        return form_error(form)
-    advisor_review.map_skill(get_db(), advisor_id=current_user.id, candidate_skill_id=skill_id,
-                             slug=form.slug.data)
-    flash(_("Vaardigheid gekoppeld."), "success")
     return redirect(url_for(".candidate", candidate_id=candidate_id))
 
 

@@ -13,9 +13,9 @@ from spt.db import get_db
 from spt.extensions import limiter
 from spt.forms.employer import AcceptForm, DeclineForm, OrganisationForm, OutcomeForm
 from spt.forms.placements import KIND_CHOICES, LEVEL_CHOICES, PlacementForm
-from spt.services import employer_candidates, employers, pipeline, placements
+from spt.services import corrections, employer_candidates, employers, pipeline, placements
 from spt.services.errors import DomainError
-from spt.views import add_error, render_form
+from spt.views import add_error, recognition_labels, render_form
 
 bp = Blueprint("employer", __name__, url_prefix="/werkgever")
 STATUS_FLASH = {"publiceren": _l("Plek gepubliceerd."), "pauzeren": _l("Plek gepauzeerd."),
@@ -38,7 +38,7 @@ def labels() -> dict:
             "match_statuses": pipeline.MATCH_STATUSES, "factor_labels": FACTORS,
             "decline_reasons": employer_candidates.DECLINE_REASONS,
             "contract_kinds": employer_candidates.CONTRACT_KINDS,
-            "level_labels": dict(LEVEL_CHOICES)}
+            "level_labels": dict(LEVEL_CHOICES)} | recognition_labels()
 
 
 def _employer():
@@ -106,60 +106,75 @@ def placement_list():
 @bp.route("/plekken/nieuw", methods=["GET", "POST"])
 @role_required("employer")
 def new_placement():
-    """Post a placement; a double submit finds the first one through its one-time key."""
+    """Post a placement: first what the title and lines become, then saved as seen; a double
+    submit finds the first one through its one-time key."""
     employer = _employer()
     form = PlacementForm()
     if request.method == "GET":
         form.idempotency_key.data = secrets.token_urlsafe(24)
-    if form.validate_on_submit():
+    placement, reading, status = _submit(form, employer) if form.validate_on_submit() \
+        else (None, None, None)
+    if placement is not None:
+        flash(_("De plek is opgeslagen."), "success")
+        return redirect(url_for(".edit_placement", placement_id=placement.id))
+    page, code = render_form("werkgever/plek_form.html", form, employer=employer,
+                             placement=None, reading=reading)
+    return page, status or code
+
+
+def _submit(form, employer, placement_id: int | None = None):
+    """Save when the employer saw what this exact text becomes; else show it:
+    (saved, reading, status of a refusal)."""
+    db = get_db()
+    if not form.press(request.form) and form.seen():
         try:
-            placement = placements.save(get_db(), employer=employer, actor_id=current_user.id,
-                                        data=form.data_for_service())
+            return placements.save(db, employer=employer, actor_id=current_user.id,
+                                   placement_id=placement_id,
+                                   data=form.data_for_service()), None, None
         except DomainError as error:
-            _add_errors(form, error)
-        else:
-            flash(_("De plek is opgeslagen."), "success")
-            return redirect(url_for(".edit_placement", placement_id=placement.id))
-    return render_form("werkgever/plek_form.html", form, employer=employer, placement=None)
+            status = _add_errors(form, error)
+            return None, getattr(error, "reading", None), status
+    shown = placements.preview(db, employer=employer, data=form.data_for_service(),
+                               placement_id=placement_id)
+    for field, message in shown.errors.items():
+        add_error(form, DomainError(message, field=field))
+    form.show(shown.reading.choices)
+    return None, shown.reading, None
 
 
 @bp.route("/plekken/<int:placement_id>", methods=["GET", "POST"])
 @role_required("employer")
 def edit_placement(placement_id: int):
-    """Edit a placement, with the recognised occupation and how many candidates fit now."""
+    """Edit a placement, with what its title and lines became and how many candidates fit."""
     db, employer = get_db(), _employer()
     placement = placements.get_own(db, employer, placement_id)
     form = PlacementForm(obj=placement if request.method == "GET" else None)
     del form.status  # the status changes through its own buttons
     if request.method == "GET":
         _fill(form, placement)
-    status = None
-    if form.validate_on_submit():
-        try:
-            placements.save(db, employer=employer, actor_id=current_user.id,
-                            placement_id=placement_id, data=form.data_for_service())
-        except DomainError as error:
-            status = _add_errors(form, error)
-        else:
-            flash(_("De plek is opgeslagen."), "success")
-            return redirect(url_for(".edit_placement", placement_id=placement_id))
+    saved, reading, status = _submit(form, employer, placement_id) \
+        if form.validate_on_submit() else (None, None, None)
+    if saved is not None:
+        flash(_("De plek is opgeslagen."), "success")
+        return redirect(url_for(".edit_placement", placement_id=placement_id))
     db.refresh(placement)  # show what is stored, not the refused input
     page, code = render_form("werkgever/plek_form.html", form, employer=employer,
-                             placement=placement,
-                             occupation=placements.occupation_label(db, placement),
+                             placement=placement, reading=reading,
+                             recognised=corrections.placement_rows(db, placement),
                              fitting=placements.fitting_band(db, employer, placement),
                              qualification=placements.qualifications().get(placement.crebo or ""))
     return page, status or code
 
 
 def _fill(form, placement) -> None:
-    labels = placements.skill_labels(get_db(), placement.id)
-    form.essential_skills.data = "\n".join(labels["essential"])
-    form.optional_skills.data = "\n".join(labels["optional"])
+    written = placements.requirement_texts(get_db(), placement.id)
+    form.essential_skills.data = "\n".join(written["essential"])
+    form.optional_skills.data = "\n".join(written["optional"])
     form.postcode.data, form.idempotency_key.data = placement.pc4, ""
     form.version.data = placement.version
     for key in ("level", "theme", "min_nt2", "crebo"):
         getattr(form, key).data = getattr(placement, key) or ""
+    form.show({})  # what is stored was seen when it was saved
 
 
 @bp.post("/plekken/<int:placement_id>/kopie")

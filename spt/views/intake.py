@@ -3,7 +3,7 @@
 import secrets
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from spt.db import get_db
 from spt.extensions import limiter
 from spt.forms.catalogue import options
 from spt.forms.intake import STEP_FORMS, AccountForm, ConsentForm
-from spt.services import intake
+from spt.services import intake, intake_typed
 from spt.services.errors import DomainError
 from spt.services.profile import completeness
 from spt.views import add_error
@@ -93,10 +93,45 @@ def step(number: int):
     if form.is_submitted():
         form = _make_form(number, data, submitted=True)
         if form.validate():
-            intake.save_step(get_db(), user_id=_user_id(), token=_token(), step=number,
-                             values=_form_values(number, form))
-            return redirect(_next_url(number))
+            try:
+                saved = intake.save_step(get_db(), user_id=_user_id(), token=_token(),
+                                         step=number, values=_form_values(number, form),
+                                         action=_answer(number, form))
+            except DomainError as error:
+                add_error(form, error)
+            else:
+                return redirect(_after_save(number, saved.check))
     return _render(number, form, data, furthest)
+
+
+def _texts(number: int, form) -> list[str]:
+    if number == 2:
+        return [(e.title.data or "").strip() for e in form.jobs]
+    return [(e.skill.data or "").strip() for e in form.skills]
+
+
+def _answer(number: int, form) -> dict | None:
+    """The candidate's answer to "Bedoel je ...?": which row, and what they chose."""
+    name = next((n for n in ("choose", "wrong") if n in request.form), None)
+    if number not in intake_typed.TYPED or name is None:
+        return None
+    row, _sep, target = request.form[name].partition(":")
+    texts = _texts(number, form)
+    if not row.isdigit() or int(row) >= len(texts):
+        raise DomainError(_("Deze keuze hoort niet bij wat je schreef. Kies opnieuw."))
+    if name == "wrong":
+        return {"op": "wrong", "text": texts[int(row)]}
+    if target in ("", "-"):
+        return {"op": "none", "text": texts[int(row)]}
+    return {"op": "choose", "text": texts[int(row)], "target": target}
+
+
+def _after_save(number: int, check: bool) -> str:
+    if check:  # show what was recognised on the step where it was typed
+        flash(_("Opgeslagen. Kijk hieronder wat wij herkend hebben. Klopt het? Klik dan op "
+                "'Opslaan en verder'."), "info")
+        return url_for(".step", number=number, _anchor="herkenning")
+    return _next_url(number)
 
 
 def _next_url(number: int) -> str:
@@ -107,9 +142,12 @@ def _next_url(number: int) -> str:
 
 
 def _render(number: int, form, data: dict, furthest: int):
-    status = 400 if form.errors else 200
+    status = 400 if form.errors or form.form_errors else 200
+    saved = data.get(str(number), {})
+    readings = intake_typed.readings(number, _texts(number, form), saved) \
+        if number in intake_typed.TYPED else []
     return render_template(f"intake/step{number}.html", form=form, number=number,
-                           titles=STEP_TITLES, saved=data.get(str(number), {}),
+                           titles=STEP_TITLES, saved=saved, readings=readings,
                            furthest=max(furthest, number), meter=completeness(data)), status
 
 

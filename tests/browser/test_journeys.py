@@ -63,12 +63,18 @@ def test_candidate_completes_intake_and_sees_career_paths(page, live_server, jou
         group.get_by_label("Aantal jaren").fill(years)
     journey.visit("stap-2")
     _next(page)
+    _expect_recognised(page, 2, "Werk en ervaring", "elektromonteur")  # "elektricien"
+    journey.visit("stap-2-herkend")
+    _next(page)
 
     _expect_step(page, 3, "Vaardigheden")
     for n, (skill, level) in enumerate(SKILLS, start=1):
         page.get_by_label(f"Vaardigheid {n}", exact=True).fill(skill)
         page.get_by_label(f"Niveau van vaardigheid {n}", exact=True).select_option(label=level)
     journey.visit("stap-3")
+    _next(page)
+    _expect_recognised(page, 3, "Vaardigheden", "storingen zoeken")
+    journey.visit("stap-3-herkend")
     _next(page)
 
     _expect_step(page, 4, "Opleiding en certificaten")
@@ -126,6 +132,8 @@ def test_candidate_completes_intake_with_the_keyboard_only(page, live_server, jo
     page.keyboard.type("3")
     journey.visit("stap-2")
     keys.submit("Opslaan en verder")
+    _expect_recognised(page, 2, "Werk en ervaring", "installatiemonteur")
+    keys.submit("Opslaan en verder")
 
     _expect_step(page, 3, "Vaardigheden")
     for n, (skill, level) in enumerate(SKILLS, start=1):
@@ -134,6 +142,8 @@ def test_candidate_completes_intake_with_the_keyboard_only(page, live_server, jo
         keys.tab_to(f"Niveau van vaardigheid {n}")
         keys.choose(level)
     journey.visit("stap-3")
+    keys.submit("Opslaan en verder")
+    _expect_recognised(page, 3, "Vaardigheden", "storingen zoeken")
     keys.submit("Opslaan en verder")
 
     _expect_step(page, 4, "Opleiding en certificaten")
@@ -217,6 +227,13 @@ def _confirm_and_log_in(page, live_server, email: str) -> None:
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+
+
+def _expect_recognised(page, number: int, title: str, label: str) -> None:
+    """After saving, the same step shows what each typed text was recognised as."""
+    _expect_step(page, number, title)
+    expect(page.get_by_text("Herkend als").first).to_be_visible()
+    expect(page.locator(".reading strong", has_text=label).first).to_be_visible()
 
 
 def _next(page) -> None:
@@ -360,8 +377,9 @@ def test_employer_registers_is_verified_posts_a_bbl_place_and_accepts_an_introdu
     employer.get_by_label("Functietitel").fill(BBL_TITLE)
     employer.get_by_label("Een dag uit het leven").fill(
         "Je werkt met een ervaren monteur aan installaties in woningen in Amsterdam-Oost.")
-    employer.get_by_label("Vaardigheden die echt nodig zijn").fill("storingen zoeken")
-    employer.get_by_label("Vaardigheden die mooi meegenomen zijn").fill("klantvriendelijk")
+    employer.get_by_label("Eisen: wat echt nodig is").fill(
+        "storingen zoeken\nrijbewijs B is noodzakelijk\nmbo-2 elektrotechniek")
+    employer.get_by_label("Wensen: wat mooi meegenomen is").fill("klantvriendelijk")
     employer.get_by_label("Niveau", exact=True).select_option(label="mbo niveau 2")
     employer.get_by_label("Crebonummer van de opleiding").fill("25333")
     employer.get_by_label("Sector").select_option(label="Installatietechniek")
@@ -372,6 +390,11 @@ def test_employer_registers_is_verified_posts_a_bbl_place_and_accepts_an_introdu
     employer.get_by_label("Aantal plekken").fill("1")
     employer.get_by_label("Wij bieden opleiding of scholing aan").check()
     journey.visit("werkgever-nieuwe-plek")
+    employer.get_by_role("button", name="Verder: laat zien wat het wordt").click()
+    shown = employer.get_by_role("table", name="Wat uw eisen en wensen worden")
+    expect(shown).to_contain_text("rijbewijs B - verplicht")
+    expect(shown).to_contain_text("mbo-2 - opleiding (telt niet als vaardigheid)")
+    journey.visit("werkgever-nieuwe-plek-herkenning")
     employer.get_by_role("button", name="Opslaan", exact=True).click()
     expect(employer.get_by_text("De plek is opgeslagen.")).to_be_visible()
     expect(employer.get_by_role("heading", level=1)).to_have_text(BBL_TITLE)

@@ -49,6 +49,7 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('skill_id', sa.Integer(), nullable=True),
     sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('level', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
     sa.Column('years', sa.Integer(), nullable=True),
     sa.Column('hard', sa.Boolean(), nullable=True),
     sa.Column('confidence', sa.Float(), nullable=True),
