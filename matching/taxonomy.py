@@ -10,6 +10,7 @@ is right. A fitted :class:`Taxonomy` holds no global state and is reused for eve
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -175,6 +176,8 @@ class Taxonomy:
         # per label, which of its words weighs most (its identity)
         self._entry_key_unit = [max(range(len(units)), key=lambda i, u=units: u[i][1])
                                 for units in self._entry_units]
+        self._learned: dict[str, list[int]] = {}  # see with_learned
+        self._extra: list[tuple[int, str]] = []  # learned labels: (concept index, text)
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
         self._analyse_query = lru_cache(maxsize=20_000)(self._analyse_query_uncached)
 
@@ -239,6 +242,28 @@ class Taxonomy:
         i = self._by_id.get(concept_id)
         return None if i is None else self._concepts[i]
 
+    def with_learned(self, labels: Iterable[tuple[str, str]]) -> Taxonomy:
+        """A copy that also knows these (concept id, text) synonyms learned from people.
+
+        A learned synonym counts for a query equal to it after normalisation (in any word order,
+        with the same noise around it), as an indexed synonym equal to the query would; fuzzy
+        variants need it fitted by :meth:`build`. Unknown concept ids are ignored.
+        """
+        new = copy.copy(self)
+        new._learned, new._extra = {}, []
+        base = len(self._entry_text)
+        for concept_id, text in labels:
+            ci = self._by_id.get(concept_id)
+            query = self._normalised_query(tuple(textnorm.tokenize(text))) if ci is not None \
+                else None
+            if query is None:
+                continue
+            entry = base + len(new._extra)
+            new._extra.append((ci, text.strip()))
+            for key in {query.key, query.compact}:
+                new._learned.setdefault(key, []).append(entry)
+        return new
+
     def stands_for(self, concept_id: str) -> frozenset[str]:
         """The concept's id and the ids it maps to (a curated concept's ESCO concepts)."""
         concept = self.get(concept_id)
@@ -287,8 +312,8 @@ class Taxonomy:
             if p < cut:
                 break
             c = self._concepts[ci]
-            out.append(Suggestion(c.id, c.label, self._entry_label[e], round(float(p), 6),
-                                  self._entry_kind[e]))
+            out.append(Suggestion(c.id, c.label, self._label_of(e), round(float(p), 6),
+                                  self._kind_of(e)))
         return out
 
     def best(self, text: str, *, cutoff: float | None = None) -> Suggestion | None:
@@ -306,11 +331,11 @@ class Taxonomy:
     def candidates(self, text: str) -> Candidates:
         """Every candidate label of ``text`` with its features, before ranking (for training)."""
         rows, feats = self._candidate_rows(text)
-        cis = self._entry_concept[rows]
+        cis = self._concept_of(rows)
         return Candidates(
             concepts=tuple(self._concepts[i].id for i in cis),
-            labels=tuple(self._entry_label[e] for e in rows),
-            label_kinds=tuple(self._entry_kind[e] for e in rows),
+            labels=tuple(map(self._label_of, rows.tolist())),
+            label_kinds=tuple(map(self._kind_of, rows.tolist())),
             groups=tuple(self._groups[i] for i in cis),
             features=feats,
         )
@@ -465,6 +490,11 @@ class Taxonomy:
             if len(found):
                 rows.append(found)
                 feats.append(self._features(query, found, ngram_scores))
+            learned = self._learned.get(query.key, []) + self._learned.get(query.compact, [])
+            if learned:
+                learned = sorted(set(learned))
+                rows.append(np.asarray(learned, dtype=np.int64))
+                feats.append(np.vstack([self._learned_features(e, query) for e in learned]))
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)))
         return np.concatenate(rows), np.vstack(feats)
@@ -474,7 +504,7 @@ class Taxonomy:
         rows, features = self._candidate_rows(text)
         if not len(rows):
             return None
-        cis = self._entry_concept[rows]
+        cis = self._concept_of(rows)
         scores = self.ranker.scores(features, [self._groups[i] for i in cis])
         # best label per concept: sort by concept, then score descending, keep the first
         order = np.lexsort((-scores, cis))
@@ -485,6 +515,34 @@ class Taxonomy:
         ranked = np.lexsort((concepts, -best))
         probabilities = self.ranker.probabilities(best[ranked])
         return concepts[ranked].tolist(), best_rows[ranked].tolist(), probabilities.tolist()
+
+    def _concept_of(self, rows: np.ndarray) -> np.ndarray:
+        """Concept index of each candidate row (a label, or a learned synonym past the labels)."""
+        base = len(self._entry_text)
+        if not self._extra or not len(rows) or rows.max() < base:
+            return self._entry_concept[rows]
+        extra = np.array([ci for ci, _ in self._extra], dtype=np.int64)
+        return np.where(rows < base, self._entry_concept[np.minimum(rows, base - 1)],
+                        extra[np.maximum(rows - base, 0)])
+
+    def _label_of(self, row: int) -> str:
+        base = len(self._entry_text)
+        return self._entry_label[row] if row < base else self._extra[row - base][1]
+
+    def _kind_of(self, row: int) -> str:
+        return self._entry_kind[row] if row < len(self._entry_text) else "synonym"
+
+    def _learned_features(self, row: int, query: _Text) -> np.ndarray:
+        """What an indexed synonym equal to the query would score: a perfect match."""
+        ci = self._extra[row - len(self._entry_text)][0]
+        out = np.zeros(len(FEATURES))
+        col = _FEATURE_INDEX
+        for name in ("exact", "cover_query", "cover_label", "cover_min", "ratio", "token_set",
+                     "ngram", "kind_synonym", "reviewed"):
+            out[col[name]] = 1.0
+        out[col["head"]] = float(bool(query.heads))
+        out[col["labels_log"]] = self._concept_labels_log[ci]
+        return out
 
     def _one_per_answer(self, concepts, rows, scores):
         """A curated concept and the ESCO concept it stands for first are one answer: keep the

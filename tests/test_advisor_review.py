@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from matching import DEFAULT_WEIGHTS
 from spt.db import get_db
 from spt.models import (
     AuditEvent,
@@ -90,7 +91,7 @@ def test_candidate_page_explains_the_ranking_and_logs_the_scores_shown(app, clie
     assert text.index("leerling zonnepaneelmonteur") < text.index("monteur Zaandam")
     events = _events(app, "advisor.scores_shown")
     assert len(events) == 1 and events[0].subject_id == world["candidate"]
-    assert events[0].detail["weights"]["essential"] == 4.0
+    assert events[0].detail["weights"]["essential"] == DEFAULT_WEIGHTS.essential
     assert {row[0] for row in events[0].detail["shown"]} >= {str(world["near"])}
 
 
@@ -141,7 +142,8 @@ def test_proposing_a_lower_ranked_placement_needs_a_reason(app, client, advisor,
         assert match.status == "wacht_op_kandidaat"
     (event,) = _events(app, "advisor.override")
     assert event.detail["rank"] == 2 and event.detail["ranked_above"] == [str(world["near"])]
-    assert event.detail["weights"]["distance"] == 1.0 and event.detail["factors"]
+    assert event.detail["weights"]["distance"] == DEFAULT_WEIGHTS.distance
+    assert event.detail["factors"]
 
 
 def test_a_stale_version_on_propose_gets_409_and_changes_nothing(app, client, advisor, world):

@@ -18,6 +18,7 @@ from spt.db import get_db
 from spt.models import AuditEvent, Candidate, Employer, Match, Placement, StatusChange, User
 from spt.services.pipeline import ACTIVE_WITH_EMPLOYER
 from tests.factories import PASSWORD, make_candidate, make_employer, make_match, make_placement
+from tests.test_employer_placements import seen
 
 TRIALS = 3
 GATE_TIMEOUT_S = 20  # a bound against a hang, never an assertion on speed
@@ -267,10 +268,14 @@ def test_two_employers_saving_one_placement_the_second_keeps_its_input_and_gets_
             "postcode": "1012 AB", "hours_per_week": "32", "seats": "1", "instrument": "geen",
             "level": "", "theme": "", "min_nt2": "", "crebo": "",
             "version": _version(app, Placement, placement)}
-    gate(monkeypatch, "spt.services.placements._checked")
     titles = ["monteur zonnepanelen", "elektromonteur"]
-    responses = race(*(partial(c.post, f"/werkgever/plekken/{placement}", data=form | {"title": t})
-                       for c, t in zip(clients, titles, strict=True)))
+    url = f"/werkgever/plekken/{placement}"
+    # each employer first sees what the form becomes (the preview), then saves what it saw
+    shown = [form | {"title": t} | seen(c.post(url, data=form | {"title": t}))
+             for c, t in zip(clients, titles, strict=True)]
+    gate(monkeypatch, "spt.services.placements._checked")
+    responses = race(*(partial(c.post, url, data=data)
+                       for c, data in zip(clients, shown, strict=True)))
     assert sorted(r.status_code for r in responses) == [302, 409]
     loser = next(i for i, r in enumerate(responses) if r.status_code == 409)
     page = responses[loser].get_data(as_text=True)

@@ -11,7 +11,7 @@ from spt.db import get_db
 from spt.models import Candidate, Placement, User
 from tests.factories import PASSWORD, make_employer
 from tests.test_concurrency import employer_client, gate, race
-from tests.test_employer_placements import placement_form
+from tests.test_employer_placements import placement_form, seen
 from tests.test_intake import STEP6, STEPS
 
 TRIALS = 3
@@ -65,8 +65,9 @@ def test_two_browsers_registering_one_address_one_account_and_a_dutch_message(ap
 def test_a_double_post_of_one_placement_form_stores_one_placement(app, monkeypatch):
     user, employer = make_employer(app)
     first, second = employer_client(app, user), employer_client(app, user)
-    gate(monkeypatch, "spt.services.placements._checked")
     form = placement_form(idempotency_key="een-sleutel-van-dit-formulier-1234")
+    form |= seen(first.post("/werkgever/plekken/nieuw", data=form))  # the preview, then save
+    gate(monkeypatch, "spt.services.placements._checked")
     responses = race(partial(first.post, "/werkgever/plekken/nieuw", data=form),
                      partial(second.post, "/werkgever/plekken/nieuw", data=form))
     assert [r.status_code for r in responses] == [302, 302]

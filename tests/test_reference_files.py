@@ -39,7 +39,7 @@ EVAL_PHRASES = [
 
 MODULE_FIELDS = ["id", "title", "provider", "credential", "civil_value", "level", "weeks",
                  "hours_per_week", "cost_eur", "location", "online", "start_moments", "min_nt2",
-                 "min_level", "themes", "skills", "status", "description"]
+                 "min_level", "themes", "skills", "status", "description", "nt2_to"]
 PATH_FIELDS = ["id", "title", "theme", "description", "target_occupations", "levels",
                "entry_profiles", "required_skills", "steps"]
 
@@ -218,6 +218,9 @@ def test_modules_have_exactly_the_documented_fields():
 
 def test_module_values_are_valid():
     ids = [m["id"] for m in modules()]
+    assert {m["id"] for m in modules() if m["nt2_to"]} >= {"nt2-nederlands-techniek-a2",
+                                                         "nt2-nederlands-werkniveau-b1"}
+    assert all(m["nt2_to"] in (None, *NT2) for m in modules())
     assert len(ids) == len(set(ids))
     for m in modules():
         assert SLUG.fullmatch(m["id"])

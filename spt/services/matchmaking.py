@@ -93,7 +93,7 @@ def warm_up(app) -> None:
 def _build_catalogue(db: Session, version: str) -> Catalogue:
     occupations = list(db.exec(select(Occupation).where(col(Occupation.retired_at).is_(None))))
     skills = list(db.exec(select(Skill).where(col(Skill.retired_at).is_(None))))
-    synonyms = _approved_synonyms(db)
+    synonyms, learned = _approved_synonyms(db)
     occupation_concepts = [matching.Concept(
         o.uri, o.preferred_label, tuple(o.alt_labels), o.isco_group,
         hidden_labels=tuple(o.hidden_labels), english_labels=tuple(o.english_labels),
@@ -111,8 +111,9 @@ def _build_catalogue(db: Session, version: str) -> Catalogue:
     _lexicon, _rankers, cues = _recognition_data()
     modules = _modules(db)
     return Catalogue(
-        occupations=_taxonomy("occupation", occupation_concepts),
-        skills=_taxonomy("skill", skill_concepts),
+        occupations=_taxonomy("occupation", occupation_concepts).with_learned(
+            learned.get("occupation", ())),
+        skills=_taxonomy("skill", skill_concepts).with_learned(learned.get("skill", ())),
         knowledge=knowledge, modules=modules, paths=_paths(db), version=version, cues=cues,
         bridges=matching.Bridges.from_modules(modules, vca_ids=matching.DEFAULT_WEIGHTS.vca_ids))
 
@@ -129,13 +130,22 @@ def _taxonomy(kind: str, concepts: list[matching.Concept]) -> matching.Taxonomy:
     return taxonomy
 
 
-def _approved_synonyms(db: Session) -> dict[tuple[str, str], tuple[str, ...]]:
-    found: dict[tuple[str, str], list[str]] = {}
-    for kind, target, text in db.exec(
-            select(RecognitionSynonym.kind, RecognitionSynonym.target, RecognitionSynonym.text)
+def _approved_synonyms(db: Session):
+    """Shipped synonyms per (kind, target), fitted into the taxonomy; and the ones learned from
+    people per kind as (target, text), laid over it (`Taxonomy.with_learned`): approving one
+    costs no refit (seconds of CPU in every worker) and counts at once for the same text, in any
+    word order and with the same noise around it."""
+    shipped: dict[tuple[str, str], list[str]] = {}
+    learned: dict[str, list[tuple[str, str]]] = {}
+    for kind, target, text, origin in db.exec(
+            select(RecognitionSynonym.kind, RecognitionSynonym.target, RecognitionSynonym.text,
+                   RecognitionSynonym.origin)
             .where(RecognitionSynonym.status == "approved").order_by(RecognitionSynonym.id)):
-        found.setdefault((kind, target), []).append(text)
-    return {key: tuple(texts) for key, texts in found.items()}
+        if origin == "shipped":
+            shipped.setdefault((kind, target), []).append(text)
+        else:
+            learned.setdefault(kind, []).append((target, text))
+    return {key: tuple(texts) for key, texts in shipped.items()}, learned
 
 
 @functools.cache

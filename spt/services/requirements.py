@@ -143,7 +143,7 @@ def stored_title(db: Session, placement: Placement) -> dict:
 
 
 def _line(relation: str, position: int, part: matching.Requirement) -> Line:
-    if part.kind == "skill" and part.concept_id is None:  # unsure: kept as text for now
+    if part.kind in ("skill", "certificate") and not part.sure:  # unsure: text for now
         return Line(relation, position, part.text, "other", hard=part.hard,
                     alternatives=tuple(recognition.offer(s)
                                        for s in part.alternatives[:recognition.OFFERED]))
