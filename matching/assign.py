@@ -1,9 +1,10 @@
 """Capacity-aware assignment for a match round: the pairs that maximise the total score.
 
-The problem is a flow: candidate (1) -> placement (seats) -> employer (mentor capacity). Its
-constraint matrix is totally unimodular (a partition on one side, a laminar family on the other),
-so every vertex of the LP is integral: HiGHS' dual simplex returns a vertex, which is checked to
-be integral (a MILP solve is the fallback should rounding ever leave a fractional value).
+The problem is a network flow: source -> candidate (1) -> placement (seats) -> employer (mentor
+capacity) -> sink, with a free arc from source to sink for candidates left unassigned. A min-cost
+flow (OR-tools' `SimpleMinCostFlow`, cost scaling on integer costs) is exact and integral by
+construction, and takes seconds where an LP over the same constraints takes minutes. Locked pairs
+are placed first and their capacity taken off, which is exact: a forced pair is a fixed variable.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
 from .types import AssignedPair, Assignment, CapacityUse, PlacementProfile, Unassigned
 
 __all__ = ["UNASSIGNED_REASONS", "assign", "greedy_assign"]
 
 UNASSIGNED_REASONS = ("no_eligible_placement", "excluded_by_advisor", "capacity_full")
-_INTEGRAL_TOL = 1e-6
+# Scores become integer costs: 1e-12 resolution, kept small enough that cost scaling (which
+# multiplies costs by the node count) cannot overflow 64 bits.
+_COST_RESOLUTION = 1e12
+_COST_LIMIT = 2**60
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,30 +133,6 @@ def _result(problem: _Problem, chosen: list[int], placements) -> Assignment:
     )
 
 
-def _constraints(problem: _Problem) -> tuple[sparse.csr_array, np.ndarray]:
-    """Rows: one per candidate (<= 1), placement (<= capacity), capped employer (<= capacity)."""
-    rows: dict[tuple[str, str], int] = {}
-    caps: list[float] = []
-
-    def row(kind: str, key: str, cap: float) -> int:
-        if (kind, key) not in rows:
-            rows[(kind, key)] = len(caps)
-            caps.append(cap)
-        return rows[(kind, key)]
-
-    ri, ci = [], []
-    for e, (c, p, _, _) in enumerate(problem.edges):
-        ri += [row("c", c, 1), row("p", p, problem.place_cap[p])]
-        ci += [e, e]
-        employer = problem.employer_of[p]
-        if employer is not None and employer in problem.employer_cap:
-            ri.append(row("e", employer, problem.employer_cap[employer]))
-            ci.append(e)
-    data = np.ones(len(ri))
-    matrix = sparse.csr_array((data, (ri, ci)), shape=(len(caps), len(problem.edges)))
-    return matrix, np.array(caps, dtype=float)
-
-
 def assign(
     pairs: Iterable,
     placements: Sequence[PlacementProfile],
@@ -208,37 +187,80 @@ def assign(
         min_score,
     )
     _check_locks(problem)
-    if not problem.edges:
-        return _result(problem, [], placements)
-    matrix, caps = _constraints(problem)
-    scores = np.array([e[2] for e in problem.edges])
-    lower = np.array([1.0 if e[3] else 0.0 for e in problem.edges])
-    return _result(problem, _solve(matrix, caps, scores, lower), placements)
+    return _result(problem, _solve(problem), placements)
 
 
-def _solve(matrix, caps, scores, lower) -> list[int]:
-    """Indices of the chosen edges: an LP vertex (integral by total unimodularity), else a MILP."""
-    bounds = np.column_stack([lower, np.ones(len(scores))])
-    # a tight dual tolerance so that even tiny score differences are optimised, not rounded away
-    lp = linprog(
-        -scores,
-        A_ub=matrix,
-        b_ub=caps,
-        bounds=bounds,
-        method="highs-ds",
-        options={"dual_feasibility_tolerance": 1e-10},
-    )
-    if lp.status == 0 and np.all(np.minimum(lp.x, 1.0 - lp.x) < _INTEGRAL_TOL):
-        return np.flatnonzero(lp.x > 0.5).tolist()
-    solution = milp(
-        c=-scores,
-        constraints=LinearConstraint(matrix, -np.inf, caps),
-        integrality=np.ones(len(scores)),
-        bounds=Bounds(lower, np.ones(len(scores))),
-    )
-    if solution.x is None:
-        raise ValueError(f"assignment could not be solved: {solution.message}")
-    return np.flatnonzero(solution.x > 0.5).tolist()
+def _solve(problem: _Problem) -> list[int]:
+    """Indices of the chosen edges: the locked ones, then an exact min-cost flow on the rest."""
+    locked = [e for e, edge in enumerate(problem.edges) if edge[3]]
+    taken = {problem.edges[e][0] for e in locked}
+    left_p = dict(problem.place_cap)
+    left_e = dict(problem.employer_cap)
+    for e in locked:
+        placement = problem.edges[e][1]
+        left_p[placement] -= 1
+        employer = problem.employer_of[placement]
+        if employer in left_e:
+            left_e[employer] -= 1
+    free = [e for e, (c, p, score, is_locked) in enumerate(problem.edges)
+            if not is_locked and c not in taken and score > 0 and left_p[p] > 0
+            and left_e.get(problem.employer_of[p], 1) > 0]
+    return locked + _flow(problem, free, left_p, left_e)
+
+
+def _flow(problem: _Problem, free: list[int], left_p: dict[str, int],
+          left_e: dict[str, int]) -> list[int]:
+    """The edges among ``free`` that a maximum-score flow within the capacities left uses."""
+    if not free:
+        return []
+    nodes: dict[tuple[str, str | None], int] = {}
+
+    def node(kind: str, key: str | None) -> int:
+        return nodes.setdefault((kind, key), len(nodes) + 2)  # 0 is the source, 1 the sink
+
+    tails: list[int] = []
+    heads: list[int] = []
+    caps: list[int] = []
+    scores: list[float] = []
+    for e in free:  # candidate -> placement arcs first: arc i is edge free[i]
+        c, p, score, _ = problem.edges[e]
+        tails.append(node("c", c))
+        heads.append(node("p", p))
+        caps.append(1)
+        scores.append(score)
+    for (kind, key), n in list(nodes.items()):
+        if kind == "c":
+            tails.append(0)
+            heads.append(n)
+            caps.append(1)
+        elif kind == "p":
+            employer = problem.employer_of[key]
+            tails.append(n)
+            heads.append(node("e", employer) if employer in left_e else 1)
+            caps.append(left_p[key])
+    for (kind, key), n in list(nodes.items()):
+        if kind == "e":
+            tails.append(n)
+            heads.append(1)
+            caps.append(left_e[key])
+    supply = sum(kind == "c" for kind, _ in nodes)
+    tails.append(0)  # the unassigned: straight from source to sink, at no cost
+    heads.append(1)
+    caps.append(supply)
+    scale = min(_COST_RESOLUTION, _COST_LIMIT / ((len(nodes) + 3) * max(scores)))
+    costs = np.zeros(len(tails), dtype=np.int64)
+    costs[: len(free)] = -np.rint(np.asarray(scores) * scale).astype(np.int64)
+    flow = SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.asarray(tails, dtype=np.int32), np.asarray(heads, dtype=np.int32),
+        np.asarray(caps, dtype=np.int64), costs)
+    flow.set_node_supply(0, supply)
+    flow.set_node_supply(1, -supply)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise ValueError(f"assignment could not be solved: min-cost flow status {status}")
+    used = flow.flows(np.arange(len(free), dtype=np.int32))
+    return [free[i] for i in np.flatnonzero(used > 0).tolist()]
 
 
 def greedy_assign(
