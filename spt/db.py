@@ -1,11 +1,13 @@
 """The database engine per app, a session per app context, timeouts and row locks."""
 
+import json
 import threading
 import time
 from dataclasses import dataclass
 
 from flask import current_app, g
-from sqlalchemy import event, select
+from sqlalchemy import any_, bindparam, event, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, create_engine
 
@@ -109,6 +111,19 @@ def _sqlite_pragmas(dbapi_connection, record, busy_ms: int) -> None:
     cursor.close()
 
 
+def among(db: Session, column, values):
+    """``column IN values`` as one bound parameter, so a statement never grows with the table.
+
+    PostgreSQL refuses more than 65,535 parameters and SQLite 32,766: an IN list of ids read from
+    a big table breaks both. PostgreSQL gets ``= ANY(:array)``, SQLite a JSON array it unpacks.
+    """
+    values = [v.item() if hasattr(v, "item") else v for v in values]  # numpy scalars too
+    if db.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    unpacked = func.json_each(json.dumps(values)).table_valued("value")
+    return column.in_(select(unpacked.c.value))
+
+
 def lock_rows(db: Session, model, ids) -> None:
     """Hold these rows until the transaction ends, so a check and its write see the same data.
 
@@ -123,7 +138,7 @@ def lock_rows(db: Session, model, ids) -> None:
             raw.execute("BEGIN IMMEDIATE")
         return
     wanted = sorted(set(ids))
-    db.exec(select(model.id).where(col(model.id).in_(wanted)).order_by(model.id)
+    db.exec(select(model.id).where(among(db, col(model.id), wanted)).order_by(model.id)
             .with_for_update()).all()
 
 

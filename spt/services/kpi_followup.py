@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, or_, select
 
+from spt.db import among
 from spt.models import ModuleEnrolment, StatusChange
 from spt.models._base import utcnow
 from spt.services.kpi_figures import Period, Table, counts, ratio, split_columns
@@ -57,7 +58,7 @@ def retention(db: Session, period: Period, people) -> Table:
     dropped: dict[int, list[datetime]] = {}
     for cid, at in db.exec(select(StatusChange.subject_id, StatusChange.at).where(
             StatusChange.subject_type == "candidate", StatusChange.to_status == "uitgevallen",
-            col(StatusChange.subject_id).in_(placed or {0}))):
+            among(db, col(StatusChange.subject_id), placed))):
         dropped.setdefault(cid, []).append(aware(at))
     rows = []
     for months in RETENTION_MONTHS:

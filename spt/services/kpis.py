@@ -7,6 +7,7 @@ after a placement or alongside it) in kpi_followup.
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from spt.db import among
 from spt.models import AuditEvent, Candidate, Employer, Match, Placement, StatusChange
 from spt.services import kpi_followup, pipeline, postcodes
 from spt.services.kpi_figures import (
@@ -71,7 +72,7 @@ def time_to_placement(db: Session, period: Period, people) -> Table:
     """Median days from the finished intake to placement, for placements in the period."""
     placed = {c.subject_id: aware(c.at) for c in _changes(db, period, "candidate", ("geplaatst",))}
     starts = dict(db.exec(select(Candidate.id, Candidate.intake_completed_at).where(
-        col(Candidate.id).in_(placed or {0}))).all())
+        among(db, col(Candidate.id), placed))).all())
     days = {cid: (at - aware(starts[cid])).total_seconds() / 86400
             for cid, at in placed.items() if starts.get(cid)}
     return Table("doorlooptijd", str(_l("Tijd tot plaatsing")), split_columns(), [
@@ -83,7 +84,7 @@ def placements_by(db: Session, period: Period, people) -> list[Table]:
     """Placements (matches reaching 'geplaatst') by kind, theme and region."""
     ids = {c.subject_id for c in _changes(db, period, "match", ("geplaatst",))}
     rows = db.exec(select(Match.candidate_id, Placement.kind, Placement.theme, Placement.pc4)
-                   .join(Placement).where(col(Match.id).in_(ids or {0}))).all()
+                   .join(Placement).where(among(db, col(Match.id), ids))).all()
     tables = []
     for key, title, value in (
             ("soort", _l("Plaatsingen per soort plek"), lambda r: r[1]),

@@ -5,6 +5,7 @@ from dataclasses import asdict
 from sqlmodel import Session, col, delete, select
 
 import matching
+from spt.db import among
 from spt.models import Candidate, Match, Placement
 from spt.models._base import utcnow
 from spt.services import matchmaking
@@ -28,7 +29,7 @@ def rank_for_candidate(db: Session, candidate: Candidate, *, limit: int | None =
     results = matching.rank(matchmaking.candidate_profile(db, candidate), index, limit=limit,
                             include_ineligible=include_ineligible)
     ids = [int(r.placement_key) for r in results]
-    rows = {p.id: p for p in db.exec(select(Placement).where(col(Placement.id).in_(ids)))}
+    rows = {p.id: p for p in db.exec(select(Placement).where(among(db, col(Placement.id), ids)))}
     return [(rows[int(r.placement_key)], r) for r in results if int(r.placement_key) in rows]
 
 
@@ -47,7 +48,7 @@ def recompute_for_candidate(db: Session, candidate: Candidate) -> None:
         db.add(match)
     stale = [m.id for m in existing.values() if m.status == "berekend"]
     if stale:
-        db.exec(delete(Match).where(col(Match.id).in_(stale)))
+        db.exec(delete(Match).where(among(db, col(Match.id), stale)))
 
 
 def recompute_for_placement(db: Session, placement: Placement) -> None:
@@ -56,7 +57,7 @@ def recompute_for_placement(db: Session, placement: Placement) -> None:
     if not stored:
         return
     candidates = {c.id: c for c in db.exec(select(Candidate).where(
-        col(Candidate.id).in_({m.candidate_id for m in stored})))}
+        among(db, col(Candidate.id), {m.candidate_id for m in stored})))}
     target = matchmaking.placement_profiles(db, [placement])[0]
     knowledge, now = matchmaking.catalogue(db).knowledge, utcnow()
     for match in stored:

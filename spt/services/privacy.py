@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlmodel import Session, col, delete, select, update
 
+from spt.db import among
 from spt.models import (
     AuditEvent,
     Candidate,
@@ -180,7 +181,8 @@ def _erase_matches(db: Session, candidate_id: int) -> None:
     if not ids:
         return
     db.exec(update(StatusChange).where(StatusChange.subject_type == "match",
-                                       col(StatusChange.subject_id).in_(ids)).values(reason=""))
+                                       among(db, col(StatusChange.subject_id), ids))
+            .values(reason=""))
     now = utcnow()
     for match in matches:
         if match.status not in KEPT_MATCH_STATUSES:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, delete, select, update
 
+from spt.db import among
 from spt.models import AuditEvent, Candidate, IntakeDraft, Match, OutboxMessage, StatusChange, User
 from spt.services import audit, mail, privacy
 from spt.urls import external_url
@@ -183,10 +184,10 @@ def _remind(db: Session, candidate: Candidate, now: datetime, settings: Periods)
 def _clear_introductions(db: Session, match_ids: list[int]) -> None:
     if not match_ids:
         return
-    db.exec(update(Match).where(col(Match.id).in_(match_ids)).values(
+    db.exec(update(Match).where(among(db, col(Match.id), match_ids)).values(
         override_reason=None, decline_note="", outcome_reason=""))
     db.exec(update(StatusChange).where(StatusChange.subject_type == "match",
-                                       col(StatusChange.subject_id).in_(match_ids))
+                                       among(db, col(StatusChange.subject_id), match_ids))
             .values(reason=""))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import matching
+from spt.db import among
 from spt.models import Candidate, Employer, Match, MatchRound, Placement, User
 from spt.models._base import utcnow
 from spt.services import advisor_review, audit, matchmaking, pipeline, postcodes
@@ -61,7 +62,7 @@ def _inputs(db: Session, params: dict):
                 for profile in matchmaking.placement_profiles(db, placements)]
     in_use = _counts(db, Placement.employer_id, pipeline.ACTIVE_WITH_EMPLOYER)
     employers = db.exec(select(Employer.id, Employer.mentor_capacity).where(
-        col(Employer.id).in_({p.employer_id for p in placements} or {0}))).all()
+        among(db, col(Employer.id), {p.employer_id for p in placements}))).all()
     capacity = {str(e): max(0, cap - in_use[e]) for e, cap in employers}
     ended = [(str(c), str(p)) for c, p in db.exec(select(Match.candidate_id, Match.placement_id)
                                                   .where(col(Match.status).in_(ENDED)))]
@@ -181,7 +182,7 @@ class RoundView:
 
 
 def _by_id(db: Session, model, ids) -> dict:
-    return {r.id: r for r in db.exec(select(model).where(col(model.id).in_(set(ids) or {0})))}
+    return {r.id: r for r in db.exec(select(model).where(among(db, col(model.id), set(ids))))}
 
 
 def view(db: Session, round_id: int) -> RoundView:

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
+from spt.db import among
 from spt.models import Candidate, Employer, Match, Placement, StatusChange, User
 from spt.models._base import utcnow
 from spt.services import audit, pipeline, postcodes
@@ -188,7 +189,7 @@ def move_candidates(db: Session, *, actor_id: int, candidate_ids: list[int], sta
         raise DomainError(_("Kies eerst een of meer kandidaten."), field="candidate_ids")
     if status not in pipeline.CANDIDATE_STATUSES:
         raise DomainError(_("Kies een bestaande status."), field="status")
-    candidates = list(db.exec(select(Candidate).where(col(Candidate.id).in_(candidate_ids),
+    candidates = list(db.exec(select(Candidate).where(among(db, col(Candidate.id), candidate_ids),
                                                       LIVE)))
     if len(candidates) != len(set(candidate_ids)):
         raise NotFound(_("Deze kandidaat bestaat niet."))
@@ -240,5 +241,5 @@ def history(db: Session, candidate_id: int) -> list[tuple[StatusChange, str | No
         .where(or_((StatusChange.subject_type == "candidate")
                    & (StatusChange.subject_id == candidate_id),
                    (StatusChange.subject_type == "match")
-                   & col(StatusChange.subject_id).in_(match_ids or [0])))
+                   & among(db, col(StatusChange.subject_id), match_ids)))
         .order_by(col(StatusChange.at).desc(), col(StatusChange.id).desc())))
