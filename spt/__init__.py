@@ -24,10 +24,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"])
 
-    from spt import db, errors, request_guards, security
+    from spt import db, errors, observability, request_guards, security
     from spt.extensions import babel, csrf, limiter, login_manager, select_locale
     from spt.services import mail
 
+    observability.configure_logging(app.config["LOG_FORMAT"])
+    observability.init_app(app)
     db.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)

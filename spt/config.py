@@ -7,6 +7,7 @@ change nothing), an unknown SPT_ENV, a boolean or integer that does not parse, a
 production. gunicorn.conf.py reads its SPT_WEB_* settings through `web_settings()` here too.
 """
 
+import importlib.util
 import math
 import os
 from collections import Counter
@@ -67,6 +68,13 @@ SETTINGS = (
     Setting("SPT_RETENTION_AUDIT_MONTHS", "RETENTION_AUDIT_MONTHS", "int", 24),
     Setting("SPT_RETENTION_INTAKE_DRAFT_DAYS", "RETENTION_INTAKE_DRAFT_DAYS", "int", 30, 1),
     Setting("SPT_RETENTION_OUTBOX_DAYS", "RETENTION_OUTBOX_DAYS", "int", 90, 1),
+    # Logs: "text" for people, "json" (one object a line) for a log collector; empty picks
+    # json in production and text elsewhere.
+    Setting("SPT_LOG_FORMAT", "LOG_FORMAT", "choice", "", choices=("text", "json")),
+    # /metrics answers only with "Authorization: Bearer <this>"; empty: /metrics is off.
+    Setting("SPT_METRICS_TOKEN", "METRICS_TOKEN", "str", ""),
+    # Unhandled errors go to Sentry (without personal data) when set; needs spt-match[sentry].
+    Setting("SPT_SENTRY_DSN", "SENTRY_DSN", "str", ""),
 )
 # Read by gunicorn.conf.py through web_settings(): gunicorn's names and types.
 WEB_SETTINGS = (
@@ -243,6 +251,11 @@ def finalise(config) -> None:
         raise UnsafeConfigError(f"SPT_ENV={config['SPT_ENV']!r} ken ik niet; kies precies een "
                                 "van: " + ", ".join(ENVIRONMENTS) + ".")
     config["TRUSTED_HOSTS"] = _host_list(config)
+    config["LOG_FORMAT"] = config.get("LOG_FORMAT") or (
+        "json" if config["SPT_ENV"] == "production" else "text")
+    if config.get("SENTRY_DSN") and importlib.util.find_spec("sentry_sdk") is None:
+        raise UnsafeConfigError("SPT_SENTRY_DSN is gezet, maar sentry-sdk is niet geïnstalleerd: "
+                                "pip install 'spt-match[sentry]', of maak SPT_SENTRY_DSN leeg.")
     if config["SPT_ENV"] != "production":
         return
     if problem := secret_problem(config["SECRET_KEY"] or ""):

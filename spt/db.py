@@ -45,8 +45,10 @@ def make_engine(url: str, timeouts: Timeouts = Timeouts()) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
         busy_ms = timeouts.lock_ms or 60_000
-        engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                  "timeout": busy_ms / 1000})
+        # hide_parameters: SQL errors in the log never show the values (e-mail addresses).
+        engine = create_engine(url, hide_parameters=True,
+                               connect_args={"check_same_thread": False,
+                                             "timeout": busy_ms / 1000})
         event.listen(engine, "connect", lambda connection, record: _sqlite_pragmas(
             connection, record, busy_ms))
         return engine
@@ -58,7 +60,8 @@ def make_engine(url: str, timeouts: Timeouts = Timeouts()) -> Engine:
     options = (f"-c statement_timeout={timeouts.statement_ms} -c lock_timeout={timeouts.lock_ms}"
                f" -c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
                " -c TimeZone=UTC")
-    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+    engine = create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_size=5,
+                           max_overflow=5,
                            pool_timeout=POOL_TIMEOUT_S, pool_recycle=1800,
                            connect_args={"connect_timeout": timeouts.connect_s,
                                          "tcp_user_timeout": timeouts.connect_s * 1000,

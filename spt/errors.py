@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from spt import observability
 from spt.services.errors import DomainError
 
 MESSAGES = {
@@ -167,5 +168,6 @@ def init_app(app) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled error", exc_info=error)
+        observability.ERRORS.inc()
         _discard_transaction()
         return render_error(500)

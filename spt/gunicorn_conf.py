@@ -3,6 +3,8 @@
 Every value can be changed through the environment (SPT_WEB_*), see the README's Production section.
 """
 
+import os
+
 from spt.config import web_settings
 
 # Parsed by spt/config.py like every SPT_* setting: a typo or a value that does not parse
@@ -42,3 +44,11 @@ loglevel = _web["loglevel"]
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss "%(a)s"'
 # The proxy's X-Forwarded-* headers are trusted from the proxy on loopback only.
 forwarded_allow_ips = _web["forwarded_allow_ips"]
+
+
+def child_exit(_server, worker) -> None:
+    """A worker that ends leaves the shared metrics (PROMETHEUS_MULTIPROC_DIR) cleanly."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

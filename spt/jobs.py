@@ -26,6 +26,7 @@ from collections.abc import Callable
 from flask import Flask, current_app, has_app_context
 
 from spt.db import get_db
+from spt.observability import bind_request_id
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,8 @@ def execute(name: str, kwargs: dict):
     from rq import get_current_job
 
     job = get_current_job()
+    if job is not None:  # the worker's log lines for this job carry its id
+        bind_request_id(job.id)
 
     def report(percent: int, message: str = "") -> None:
         if job is not None:

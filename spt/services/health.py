@@ -14,8 +14,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlmodel import Session, col, func, select
 
+from spt.db import get_engine
 from spt.extensions import limiter
+from spt.models import OutboxMessage
 
 STATEMENT_TIMEOUT_MS = 2000
 REDIS_TIMEOUT_S = 1
@@ -97,3 +100,15 @@ def check(app: Flask, engine: Engine) -> dict:
     else:
         status = "ok"
     return {"status": status, "components": components}
+
+
+def backlogs(app: Flask) -> tuple[int | None, int]:
+    """Jobs waiting on the queue (None without a reachable Redis) and mails not sent yet."""
+    _redis_state, worker = _redis(app)
+    depth = worker.get("queued")
+    if not app.config["MAIL_URL"] or app.config["MAIL_URL"].startswith("console"):
+        return depth, 0  # without SMTP the outbox is the admin's mailbox, not a backlog
+    with Session(get_engine()) as db:
+        backlog = db.exec(select(func.count()).select_from(OutboxMessage)
+                          .where(col(OutboxMessage.sent_at).is_(None))).one()
+    return depth, int(backlog)
