@@ -60,6 +60,13 @@ def main() -> None:
     assert abs(lp_total - result.total_score) < 1e-6, (lp_total, result.total_score)
     check_capacity(result, placements, mentor)
     check_capacity(greedy, placements, mentor)
+    gains_seconds, with_gains = timed(lambda: assign(pairs, placements, **knobs,
+                                                     mentor_gains=True))
+    best = with_gains.mentor_gains[:3]
+    for gain in best:  # each prediction checked against a re-solve with one more mentor
+        more = assign(pairs, placements, **knobs | {"employer_capacity": mentor | {
+            gain.employer_key: mentor[gain.employer_key] + 1}})
+        assert abs(more.total_score - result.total_score - gain.score) < 1e-6, gain
 
     reasons = Counter(u.reason for u in result.unassigned)
     print(f"edges: {len(pairs):,} (top {args.k} of {args.placements:,} per candidate, "
@@ -72,6 +79,10 @@ def main() -> None:
     print(f"total score: exact {result.total_score:.2f} vs greedy {greedy.total_score:.2f} "
           f"(+{100 * (result.total_score / greedy.total_score - 1):.2f}%); "
           f"assigned {len(result.pairs):,} vs {len(greedy.pairs):,}")
+    print(f"with one-more-mentor gains for {len(mentor):,} employers: {gains_seconds:.2f} s "
+          f"({len(with_gains.mentor_gains):,} where it helps; the best "
+          f"{[(g.employer_key, g.placed, round(g.score, 3)) for g in best]}, each equal to a "
+          f"re-solve)")
     print(f"capacity respected (seats, mentor capacity, one per candidate); "
           f"unassigned: {dict(reasons)}")
 

@@ -1,8 +1,6 @@
 """Capacity-aware assignment for a match round: the pairs that maximise the total score.
 
-The problem is a network flow: source -> candidate (1) -> placement (seats) -> employer (mentor
-capacity) -> sink, with a free arc from source to sink for candidates left unassigned. A min-cost
-flow (OR-tools' `SimpleMinCostFlow`, cost scaling on integer costs) is exact and integral by
+The problem is a network flow (see `flow.py`): a min-cost flow is exact and integral by
 construction, and takes seconds where an LP over the same constraints takes minutes. Locked pairs
 are placed first and their capacity taken off, which is exact: a forced pair is a fixed variable.
 """
@@ -10,20 +8,23 @@ are placed first and their capacity taken off, which is exact: a forced pair is 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
-from .types import AssignedPair, Assignment, CapacityUse, PlacementProfile, Unassigned
+from . import flow
+from .types import (
+    AssignedPair,
+    Assignment,
+    CapacityUse,
+    MentorGain,
+    PlacementProfile,
+    Unassigned,
+)
 
 __all__ = ["UNASSIGNED_REASONS", "assign", "greedy_assign"]
 
 UNASSIGNED_REASONS = ("no_eligible_placement", "excluded_by_advisor", "capacity_full")
-# Scores become integer costs: 1e-12 resolution, kept small enough that cost scaling (which
-# multiplies costs by the node count) cannot overflow 64 bits.
-_COST_RESOLUTION = 1e12
-_COST_LIMIT = 2**60
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ def assign(
     proposals_per_seat: int = 1,
     max_proposals_per_placement: int | None = None,
     min_score: float = 0.0,
+    mentor_gains: bool = False,
 ) -> Assignment:
     """Choose at most one placement per candidate so that the total score is maximal.
 
@@ -168,6 +170,9 @@ def assign(
         Hard cap on candidates per placement in this round.
     min_score : float, default 0.0
         Pairs scoring at or below this (and ineligible pairs) are not used unless locked.
+    mentor_gains : bool, default False
+        Also report, per capped employer, what one more unit of mentor capacity would add
+        (`Assignment.mentor_gains`; exact, as a re-solve with that capacity would give).
 
     Returns
     -------
@@ -187,11 +192,13 @@ def assign(
         min_score,
     )
     _check_locks(problem)
-    return _result(problem, _solve(problem), placements)
+    chosen, gains = _solve(problem, mentor_gains)
+    return replace(_result(problem, chosen, placements), mentor_gains=gains)
 
 
-def _solve(problem: _Problem) -> list[int]:
-    """Indices of the chosen edges: the locked ones, then an exact min-cost flow on the rest."""
+def _solve(problem: _Problem, gains: bool) -> tuple[list[int], tuple[MentorGain, ...]]:
+    """The chosen edges (the locked ones, then an exact min-cost flow on the rest) and, when
+    asked, what one more unit of mentor capacity per capped employer would add."""
     locked = [e for e, edge in enumerate(problem.edges) if edge[3]]
     taken = {problem.edges[e][0] for e in locked}
     left_p = dict(problem.place_cap)
@@ -202,65 +209,18 @@ def _solve(problem: _Problem) -> list[int]:
         employer = problem.employer_of[placement]
         if employer in left_e:
             left_e[employer] -= 1
+    # Employers without capacity left stay in (an arc of capacity 0): where one more mentor
+    # helps most is often exactly there.
     free = [e for e, (c, p, score, is_locked) in enumerate(problem.edges)
-            if not is_locked and c not in taken and score > 0 and left_p[p] > 0
-            and left_e.get(problem.employer_of[p], 1) > 0]
-    return locked + _flow(problem, free, left_p, left_e)
-
-
-def _flow(problem: _Problem, free: list[int], left_p: dict[str, int],
-          left_e: dict[str, int]) -> list[int]:
-    """The edges among ``free`` that a maximum-score flow within the capacities left uses."""
+            if not is_locked and c not in taken and score > 0 and left_p[p] > 0]
     if not free:
-        return []
-    nodes: dict[tuple[str, str | None], int] = {}
-
-    def node(kind: str, key: str | None) -> int:
-        return nodes.setdefault((kind, key), len(nodes) + 2)  # 0 is the source, 1 the sink
-
-    tails: list[int] = []
-    heads: list[int] = []
-    caps: list[int] = []
-    scores: list[float] = []
-    for e in free:  # candidate -> placement arcs first: arc i is edge free[i]
-        c, p, score, _ = problem.edges[e]
-        tails.append(node("c", c))
-        heads.append(node("p", p))
-        caps.append(1)
-        scores.append(score)
-    for (kind, key), n in list(nodes.items()):
-        if kind == "c":
-            tails.append(0)
-            heads.append(n)
-            caps.append(1)
-        elif kind == "p":
-            employer = problem.employer_of[key]
-            tails.append(n)
-            heads.append(node("e", employer) if employer in left_e else 1)
-            caps.append(left_p[key])
-    for (kind, key), n in list(nodes.items()):
-        if kind == "e":
-            tails.append(n)
-            heads.append(1)
-            caps.append(left_e[key])
-    supply = sum(kind == "c" for kind, _ in nodes)
-    tails.append(0)  # the unassigned: straight from source to sink, at no cost
-    heads.append(1)
-    caps.append(supply)
-    scale = min(_COST_RESOLUTION, _COST_LIMIT / ((len(nodes) + 3) * max(scores)))
-    costs = np.zeros(len(tails), dtype=np.int64)
-    costs[: len(free)] = -np.rint(np.asarray(scores) * scale).astype(np.int64)
-    flow = SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.asarray(tails, dtype=np.int32), np.asarray(heads, dtype=np.int32),
-        np.asarray(caps, dtype=np.int64), costs)
-    flow.set_node_supply(0, supply)
-    flow.set_node_supply(1, -supply)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise ValueError(f"assignment could not be solved: min-cost flow status {status}")
-    used = flow.flows(np.arange(len(free), dtype=np.int32))
-    return [free[i] for i in np.flatnonzero(used > 0).tolist()]
+        return locked, ()
+    net = flow.build([problem.edges[e][:3] for e in free], left_p, problem.employer_of, left_e)
+    flows = flow.solve(net)
+    chosen = [free[i] for i in np.flatnonzero(flows[: net.n_pairs] > 0).tolist()]
+    found = flow.mentor_gains(net, flows) if gains else {}
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+    return locked + chosen, tuple(MentorGain(k, placed, score) for k, (placed, score) in ranked)
 
 
 def greedy_assign(

@@ -433,11 +433,29 @@ class CapacityUse:
 
 
 @dataclass(frozen=True, slots=True)
+class MentorGain:
+    """What one more candidate of mentor capacity at an employer would add to this round.
+
+    `placed` is 1 when it lets one more candidate start, 0 when it only moves someone to a
+    better-fitting place; `score` is the rise of the round's total score (exact, as a re-solve).
+    """
+
+    employer_key: str
+    placed: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class Assignment:
-    """Result of a match round: pairs, who was left out and why, capacity used."""
+    """Result of a match round: pairs, who was left out and why, capacity used.
+
+    `mentor_gains` lists the capped employers where one more unit of mentor capacity raises the
+    total score, best first (empty unless asked for).
+    """
 
     pairs: tuple[AssignedPair, ...]
     unassigned: tuple[Unassigned, ...]
     placements: tuple[CapacityUse, ...]
     employers: tuple[CapacityUse, ...]
     total_score: float
+    mentor_gains: tuple[MentorGain, ...] = ()

@@ -135,3 +135,33 @@ def test_the_flow_reaches_the_optimum_of_the_linear_programme(data):
     result = assign(pairs, placements, excluded=excluded, employer_capacity=caps, candidates=cands)
     assert result.total_score == pytest.approx(lp_optimum(pairs, placements, caps, excluded),
                                                abs=1e-9)
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(rounds())
+def test_one_more_mentor_gains_what_a_re_solve_with_that_capacity_gains(data):
+    pairs, placements, excluded, caps, cands = data
+    knobs = dict(excluded=excluded, candidates=cands)
+    now = assign(pairs, placements, employer_capacity=caps, mentor_gains=True, **knobs)
+    predicted = {g.employer_key: g for g in now.mentor_gains}
+    for employer in caps:
+        more = assign(pairs, placements, employer_capacity=caps | {employer: caps[employer] + 1},
+                      **knobs)
+        gain = more.total_score - now.total_score
+        if employer in predicted:
+            assert predicted[employer].score == pytest.approx(gain, abs=1e-9)
+            if predicted[employer].placed:  # a candidate who waited can start
+                assert len(more.pairs) == len(now.pairs) + 1
+        else:
+            assert gain == pytest.approx(0.0, abs=1e-9)
+
+
+def test_one_more_mentor_names_the_employer_where_a_waiting_candidate_could_start():
+    pairs = [ScoredPair("c1", "p1", 0.9), ScoredPair("c2", "p1", 0.8), ScoredPair("c2", "p2", 0.3)]
+    placements = [place("p1", seats=2, employer="amstel"), place("p2", employer="noord")]
+    result = assign(pairs, placements, employer_capacity={"amstel": 1, "noord": 0},
+                    mentor_gains=True)
+    assert [(p.candidate_key, p.placement_key) for p in result.pairs] == [("c1", "p1")]
+    gains = {g.employer_key: (g.placed, round(g.score, 6)) for g in result.mentor_gains}
+    assert gains == {"amstel": (1, 0.8), "noord": (1, 0.3)}
+    assert result.mentor_gains[0].employer_key == "amstel"  # the bigger gain first

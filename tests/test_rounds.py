@@ -53,6 +53,17 @@ def test_round_respects_mentor_capacity_and_seats(app, client, advisor, market):
     assert "passende plekken zijn vol" in page and "Begeleidingscapaciteit gebruikt" in page
 
 
+def test_the_round_says_where_one_more_mentor_lets_a_waiting_candidate_start(
+        app, client, advisor, market):
+    round_id = _start(client)
+    row = _round(app, round_id)
+    gains = {g["employer_id"]: g for g in row.result["mentor_gains"]}
+    # A is full (capacity 1) with a free seat on A2 and two candidates waiting
+    assert gains[market["a"]]["placed"] == 1 and gains[market["a"]]["score"] > 0
+    page = client.get(f"/adviseur/matchronde/{round_id}").get_data(as_text=True)
+    assert "Als A één kandidaat meer kan begeleiden, kan er 1 kandidaat meer starten" in page
+
+
 def test_cap_on_proposals_per_placement(app, client, advisor, market):
     with app.app_context():
         from spt.models import Employer

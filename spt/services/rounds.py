@@ -22,6 +22,7 @@ from spt.services import advisor_review, audit, matchmaking, pipeline, postcodes
 from spt.services.errors import DomainError, NotFound
 
 TOP_K = 10
+MENTOR_GAINS = 10  # employers shown where one more mentor helps most
 # A candidate with a match in one of these statuses is already in an introduction.
 BUSY = ("wacht_op_kandidaat", "voorgesteld", "kennismaking", "proefplaatsing", "geplaatst")
 # Pairs that were tried and ended are never proposed again by a round.
@@ -95,7 +96,8 @@ def compute(db: Session, params: dict, step=None) -> dict:
         result = matching.assign(
             pairs, placements, candidates=list(known_c), employer_capacity=capacity,
             locked=locked, excluded=excluded - set(locked),
-            max_proposals_per_placement=int(params.get("max_per_placement") or 1))
+            max_proposals_per_placement=int(params.get("max_per_placement") or 1),
+            mentor_gains=True)
     except ValueError as error:
         raise DomainError(_("De vastgezette combinaties passen niet binnen de plekken of de "
                             "begeleidingscapaciteit. Zet er minder vast.")) from error
@@ -108,6 +110,9 @@ def compute(db: Session, params: dict, step=None) -> dict:
         "seats": sum(u.capacity or 0 for u in result.placements),
         "employers": [{"employer_id": int(u.key), "used": u.used, "capacity": u.capacity}
                       for u in result.employers],
+        # Where one more candidate of mentor capacity would place most (exact, see matching).
+        "mentor_gains": [{"employer_id": int(g.employer_key), "placed": g.placed,
+                          "score": round(g.score, 4)} for g in result.mentor_gains[:MENTOR_GAINS]],
         "seconds": _timed_round(started),
     }
 
@@ -187,6 +192,7 @@ class RoundView:
     locked: set
     excluded: set
     accepted: set
+    mentor_gains: list  # (employer, gain) best first
 
 
 def _by_id(db: Session, model, ids) -> dict:
@@ -201,8 +207,10 @@ def view(db: Session, round_id: int) -> RoundView:
     candidates = _by_id(db, Candidate, [p["candidate_id"] for p in pairs]
                         + [u["candidate_id"] for u in unassigned])
     placements = _by_id(db, Placement, [p["placement_id"] for p in pairs])
+    gains = result.get("mentor_gains", [])
     employers = _by_id(db, Employer, [e["employer_id"] for e in result.get("employers", [])]
-                       + [p.employer_id for p in placements.values()])
+                       + [p.employer_id for p in placements.values()]
+                       + [g["employer_id"] for g in gains])
     use = result.get("employers", [])
 
     def as_set(key):
@@ -219,7 +227,8 @@ def view(db: Session, round_id: int) -> RoundView:
         reasons=Counter(u["reason"] for u in unassigned),
         capacity_used=sum(e["used"] for e in use),
         capacity_total=sum(e["capacity"] or 0 for e in use),
-        locked=as_set("locked"), excluded=as_set("excluded"), accepted=as_set("accepted"))
+        locked=as_set("locked"), excluded=as_set("excluded"), accepted=as_set("accepted"),
+        mentor_gains=[(employers.get(g["employer_id"]), g) for g in gains])
 
 
 def recent(db: Session, *, limit: int = 10) -> list[MatchRound]:
