@@ -160,3 +160,39 @@ def test_a_round_runs_as_a_background_job(app, advisor, market):
         assert jobs.status(job_id)["status"] == "finished"
     row = _round(app, round_id)
     assert (row.status, row.progress, row.result["candidates"]) == ("klaar", 100, 4)
+
+
+def test_proposing_with_nothing_ticked_says_what_to_do_and_sends_nothing(
+        app, client, advisor, market):
+    round_id = _start(client)
+    response = client.post(f"/adviseur/matchronde/{round_id}/accepteren", data={})
+    assert response.status_code == 400
+    assert "Kies eerst één of meer paren om voor te stellen." in response.get_data(as_text=True)
+    assert _round(app, round_id).result.get("accepted", []) == []
+
+
+def test_all_pairs_at_one_employer_are_proposed_with_one_button(app, client, advisor, market):
+    round_id = _start(client)
+    pairs = _round(app, round_id).result["pairs"]
+    at_a = [[p["candidate_id"], p["placement_id"]] for p in pairs
+            if p["placement_id"] in (market["a1"], market["a2"])]
+    assert at_a
+    response = client.post(f"/adviseur/matchronde/{round_id}/accepteren",
+                           data={"accept_employer": market["a"]})
+    assert response.status_code == 302
+    assert _round(app, round_id).result["accepted"] == at_a
+
+
+def test_an_excluded_pair_is_listed_by_name_and_can_be_let_back_in(app, client, advisor, market):
+    round_id = _start(client)
+    first = _round(app, round_id).result["pairs"][0]
+    key = f"{first['candidate_id']}:{first['placement_id']}"
+    client.post(f"/adviseur/matchronde/{round_id}/aanpassen", data={"excluded": [key]})
+    page = client.get(f"/adviseur/matchronde/{round_id}").get_data(as_text=True)
+    assert "Uitgesloten paren (1)" in page and f'value="{key}" checked' in page
+    assert [first["candidate_id"], first["placement_id"]] in _round(app, round_id).params[
+        "excluded"]
+    client.post(f"/adviseur/matchronde/{round_id}/aanpassen", data={})  # unticked: undo
+    assert _round(app, round_id).params["excluded"] == []
+    assert "Vastzetten: K-" in client.get(f"/adviseur/matchronde/{round_id}").get_data(
+        as_text=True)

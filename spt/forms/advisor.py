@@ -5,6 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectField,
@@ -107,6 +108,9 @@ class PairsForm(FlaskForm):
     locked = SelectMultipleField(validate_choice=False)
     excluded = SelectMultipleField(validate_choice=False)
     accept = SelectMultipleField(validate_choice=False)
+    # Buttons that choose for the advisor: every pair, or every pair at one employer.
+    accept_all = BooleanField()
+    accept_employer = IntegerField(validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -149,6 +149,25 @@ def adjust(db: Session, *, advisor_id: int, round_id: int, locked: list, exclude
     return row
 
 
+def chosen_pairs(db: Session, round_id: int, *, ticked: list[tuple[int, int]],
+                 everything: bool = False, employer_id: int | None = None
+                 ) -> list[tuple[int, int]]:
+    """The pairs to propose: those ticked, or all not yet proposed (at one employer)."""
+    if not everything and employer_id is None:
+        pairs = ticked
+    else:
+        row = _get(db, round_id)
+        sent = {tuple(p) for p in row.result.get("accepted", [])}
+        pairs = [(p["candidate_id"], p["placement_id"]) for p in row.result.get("pairs", [])
+                 if (p["candidate_id"], p["placement_id"]) not in sent]
+        if employer_id is not None:
+            at = _by_id(db, Placement, [p for _c, p in pairs])
+            pairs = [(c, p) for c, p in pairs if p in at and at[p].employer_id == employer_id]
+    if not pairs:
+        raise DomainError(_("Kies eerst één of meer paren om voor te stellen."), field="accept")
+    return pairs
+
+
 def accept(db: Session, *, advisor: User, round_id: int, pairs: list[tuple[int, int]]
            ) -> tuple[int, list[tuple[int, int, str]]]:
     """Propose the chosen pairs of a round, each through the consent flow; report failures."""
@@ -193,6 +212,12 @@ class RoundView:
     excluded: set
     accepted: set
     mentor_gains: list  # (employer, gain) best first
+    excluded_rows: list  # (candidate, placement) of the excluded pairs, for undo
+
+    @property
+    def pair_employers(self) -> list:
+        """The employers of the proposed pairs, each once, in the order they first appear."""
+        return list({e.id: e for _p, _c, _pl, e in self.pairs if e is not None}.values())
 
 
 def _by_id(db: Session, model, ids) -> dict:
@@ -206,7 +231,10 @@ def view(db: Session, round_id: int) -> RoundView:
     pairs, unassigned = result.get("pairs", []), result.get("unassigned", [])
     candidates = _by_id(db, Candidate, [p["candidate_id"] for p in pairs]
                         + [u["candidate_id"] for u in unassigned])
-    placements = _by_id(db, Placement, [p["placement_id"] for p in pairs])
+    excluded = [tuple(p) for p in row.params.get("excluded", [])]
+    candidates |= _by_id(db, Candidate, [c for c, _p in excluded])
+    placements = _by_id(db, Placement, [p["placement_id"] for p in pairs]
+                        + [p for _c, p in excluded])
     gains = result.get("mentor_gains", [])
     employers = _by_id(db, Employer, [e["employer_id"] for e in result.get("employers", [])]
                        + [p.employer_id for p in placements.values()]
@@ -228,7 +256,8 @@ def view(db: Session, round_id: int) -> RoundView:
         capacity_used=sum(e["used"] for e in use),
         capacity_total=sum(e["capacity"] or 0 for e in use),
         locked=as_set("locked"), excluded=as_set("excluded"), accepted=as_set("accepted"),
-        mentor_gains=[(employers.get(g["employer_id"]), g) for g in gains])
+        mentor_gains=[(employers.get(g["employer_id"]), g) for g in gains],
+        excluded_rows=[(c, p, candidates.get(c), placements.get(p)) for c, p in excluded])
 
 
 def recent(db: Session, *, limit: int = 10) -> list[MatchRound]:

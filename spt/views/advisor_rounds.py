@@ -8,6 +8,7 @@ from spt.db import get_db
 from spt.forms.advisor import PairsForm, RoundForm
 from spt.forms.catalogue import options
 from spt.services import round_jobs, rounds
+from spt.services.errors import DomainError
 from spt.views import render_form
 from spt.views.advisor import advisors_only, form_error
 
@@ -40,6 +41,10 @@ def new_round():
 @advisors_only
 def show_round(round_id: int):
     """The round's progress (refreshing itself) or its pairs, totals and unassigned candidates."""
+    return _round_page(round_id)
+
+
+def _round_page(round_id: int) -> str:
     row = round_jobs.check(get_db(), round_id)
     return render_template("adviseur/matchronde_resultaat.html",
                            view=rounds.view(get_db(), round_id), reasons=rounds.REASONS,
@@ -74,11 +79,17 @@ def adjust(round_id: int):
 def accept(round_id: int):
     """Propose the selected pairs; each candidate is asked for consent."""
     form = PairsForm()
-    if not form.validate_on_submit() or not form.accept.data:
-        return form_error(form) if form.errors else redirect(url_for(".show_round",
-                                                                      round_id=round_id))
+    if not form.validate_on_submit():
+        return form_error(form)
+    try:
+        pairs = rounds.chosen_pairs(get_db(), round_id, ticked=form.pairs(form.accept),
+                                    everything=form.accept_all.data,
+                                    employer_id=form.accept_employer.data)
+    except DomainError as error:  # nothing chosen: the page again, with what to do
+        flash(error.message, "error")
+        return _round_page(round_id), 400
     done, failed = rounds.accept(get_db(), advisor=current_user, round_id=round_id,
-                                 pairs=form.pairs(form.accept))
+                                 pairs=pairs)
     flash(_("%(n)d voorstellen verstuurd.", n=done), "success")
     for candidate_id, placement_id, message in failed:
         flash(_("Kandidaat %(c)d bij plek %(p)d: %(m)s", c=candidate_id, p=placement_id,
