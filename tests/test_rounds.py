@@ -196,3 +196,17 @@ def test_an_excluded_pair_is_listed_by_name_and_can_be_let_back_in(app, client, 
     assert _round(app, round_id).params["excluded"] == []
     assert "Vastzetten: K-" in client.get(f"/adviseur/matchronde/{round_id}").get_data(
         as_text=True)
+
+
+def test_a_candidate_without_a_fitting_place_is_told_which_rule_ruled_them_out(
+        app, client, advisor, market):
+    _u, far = make_candidate(app, first_name="Groninger", pc4="9711", postcode="9711 AA",
+                             max_km=10)
+    round_id = _start(client)
+    row = _round(app, round_id)
+    mine = next(u for u in row.result["unassigned"] if u["candidate_id"] == far)
+    assert mine["reason"] == "no_eligible_placement" and mine["rule"] == "travel_too_far"
+    assert mine["rule_places"] == mine["places"] == 3
+    page = client.get(f"/adviseur/matchronde/{round_id}").get_data(as_text=True)
+    assert "De reisafstand is groter dan de kandidaat wil reizen." in page
+    assert "bij 3 van de 3 plekken" in page

@@ -23,6 +23,7 @@ from spt.services.errors import DomainError, NotFound
 
 TOP_K = 10
 MENTOR_GAINS = 10  # employers shown where one more mentor helps most
+WHY_AT_MOST = 200  # candidates without a fitting place whose ruling hard limit is looked up
 # A candidate with a match in one of these statuses is already in an introduction.
 BUSY = ("wacht_op_kandidaat", "voorgesteld", "kennismaking", "proefplaatsing", "geplaatst")
 # Pairs that were tried and ended are never proposed again by a round.
@@ -101,12 +102,13 @@ def compute(db: Session, params: dict, step=None) -> dict:
     except ValueError as error:
         raise DomainError(_("De vastgezette combinaties passen niet binnen de plekken of de "
                             "begeleidingscapaciteit. Zet er minder vast.")) from error
+    why = _why_nothing_fits(profiles, index, {p.candidate_key for p in pairs})
     return {
         "candidates": len(profiles), "placements": len(placements),
         "pairs": [{"candidate_id": int(p.candidate_key), "placement_id": int(p.placement_key),
                    "score": round(p.score, 4), "locked": p.locked} for p in result.pairs],
         "unassigned": [{"candidate_id": int(u.candidate_key), "reason": u.reason}
-                       for u in result.unassigned],
+                       | why.get(u.candidate_key, {}) for u in result.unassigned],
         "seats": sum(u.capacity or 0 for u in result.placements),
         "employers": [{"employer_id": int(u.key), "used": u.used, "capacity": u.capacity}
                       for u in result.employers],
@@ -115,6 +117,18 @@ def compute(db: Session, params: dict, step=None) -> dict:
                           "score": round(g.score, 4)} for g in result.mentor_gains[:MENTOR_GAINS]],
         "seconds": _timed_round(started),
     }
+
+
+def _why_nothing_fits(profiles, index, with_pairs: set[str]) -> dict[str, dict]:
+    """For candidates without any fitting place: the hard limit that ruled out most places."""
+    out = {}
+    for profile in [p for p in profiles if p.key not in with_pairs][:WHY_AT_MOST]:
+        codes = Counter(code for r in matching.rank(profile, index, include_ineligible=True)
+                        for code in (r.explanation.exclusions if r.explanation else ()))
+        if codes:
+            code, n = codes.most_common(1)[0]
+            out[profile.key] = {"rule": code, "rule_places": n, "places": len(index)}
+    return out
 
 
 def _timed_round(started: float) -> float:
@@ -249,7 +263,7 @@ def view(db: Session, round_id: int) -> RoundView:
         pairs=[(p, candidates.get(p["candidate_id"]), placements.get(p["placement_id"]),
                 employers.get(placements[p["placement_id"]].employer_id)
                 if p["placement_id"] in placements else None) for p in pairs],
-        unassigned=[(candidates.get(u["candidate_id"]), REASONS.get(u["reason"], u["reason"]))
+        unassigned=[(candidates.get(u["candidate_id"]), REASONS.get(u["reason"], u["reason"]), u)
                     for u in unassigned],
         employers=[(employers.get(e["employer_id"]), e) for e in use],
         reasons=Counter(u["reason"] for u in unassigned),

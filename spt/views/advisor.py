@@ -22,6 +22,8 @@ EXCLUSIONS = {
     "vca_missing": _l("De plek vraagt VCA; de kandidaat heeft het niet."),
     "starts_before_available": _l("De plek begint voordat de kandidaat beschikbaar is."),
     "hours_mismatch": _l("De uren per week liggen te ver uit elkaar."),
+    "kind_not_wanted": _l("De kandidaat wil alleen een andere soort plek."),
+    "theme_not_wanted": _l("De kandidaat wil alleen in een ander thema werken."),
 }
 FACTORS = {
     "essential": _l("Vereiste vaardigheden"), "optional": _l("Gewenste vaardigheden"),

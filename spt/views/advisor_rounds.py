@@ -10,7 +10,7 @@ from spt.forms.catalogue import options
 from spt.services import round_jobs, rounds
 from spt.services.errors import DomainError
 from spt.views import render_form
-from spt.views.advisor import advisors_only, form_error
+from spt.views.advisor import EXCLUSIONS, advisors_only, form_error
 
 bp = Blueprint("advisor_rounds", __name__, url_prefix="/adviseur")
 
@@ -48,6 +48,7 @@ def _round_page(round_id: int) -> str:
     row = round_jobs.check(get_db(), round_id)
     return render_template("adviseur/matchronde_resultaat.html",
                            view=rounds.view(get_db(), round_id), reasons=rounds.REASONS,
+                           exclusions=EXCLUSIONS,
                            step=round_jobs.step_label(row),
                            max_attempts=current_app.config["ROUND_MAX_ATTEMPTS"])
 
