@@ -22,7 +22,8 @@ TRUE_WORDS = ("1", "true", "yes", "on", "ja")
 FALSE_WORDS = ("0", "false", "no", "off", "nee")
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_BITS = 80  # plug-in estimate: random 32-character hex measures 100-125, rarely below 90
-MAX_SEQUENCE_STEPS = 16  # "abcdefghijklmnopq"; random hex has a run this long about once in 10^12 keys
+# "abcdefghijklmnopq"; random hex has a run this long about once in 10^12 keys.
+MAX_SEQUENCE_STEPS = 16
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Published secrets: in the repository, the README or the demo; never a production key.
 KNOWN_SECRETS = frozenset({DEV_SECRET_KEY, "test-secret", "changeme", "secret"})
@@ -124,6 +125,9 @@ def defaults(instance_path: str) -> dict:
         "JOB_STALE_S": 30,
         "ROUND_MAX_ATTEMPTS": 3,
         "MFA_ISSUER": "SPT Match",
+        # "test" (the test suite's app fixture only) hashes passwords at argon2's least cost;
+        # production refuses it (finalise).
+        "PASSWORD_HASH_COST": "strong",
     }
 
 
@@ -256,5 +260,9 @@ def finalise(config) -> None:
     if base.scheme != "https" and base.hostname not in LOOPBACK_HOSTS:
         raise UnsafeConfigError("SPT_BASE_URL moet in productie met https:// beginnen: "
                                 "gemailde links worden ermee gemaakt.")
+    if config.get("PASSWORD_HASH_COST", "strong") != "strong":
+        raise UnsafeConfigError("SPT_ENV=production hasht wachtwoorden altijd met de sterke "
+                                "argon2-instellingen; PASSWORD_HASH_COST='test' is alleen voor de "
+                                "tests.")
     config["SESSION_COOKIE_SECURE"] = True
     config["REMEMBER_COOKIE_SECURE"] = True

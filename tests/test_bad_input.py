@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from spt.errors import MESSAGES
 from spt.models import metadata
+from tests.profiles import examples
 from tests.test_access_matrix import PERMISSIONS, _path, _routes, build_world
 
 INJECTIONS = ["' OR '1'='1' --", "'; DROP TABLE \"user\"; --", "<script>alert(1)</script>",
@@ -42,7 +43,7 @@ bad_text = st.one_of(
 )
 field_value = st.one_of(bad_text, st.lists(bad_text, min_size=2, max_size=3))
 # Per test: 6 tests, more than 1,000 generated requests in all (SPT_FUZZ_EXAMPLES to change).
-EXAMPLES = int(os.environ.get("SPT_FUZZ_EXAMPLES", "170"))
+EXAMPLES = int(os.environ.get("SPT_FUZZ_EXAMPLES") or examples(170))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -1,13 +1,13 @@
 """The health check: each part on its own, 503 when a required part is down (load balancers)."""
 
-import os
 
 import pytest
 
 from spt import migrate
 from spt.db import get_engine
+from tests.isolation import redis_test_url
 
-REDIS_URL = os.environ.get("SPT_TEST_REDIS_URL") or f"redis://127.0.0.1:6379/{2 + os.getpid() % 14}"
+REDIS_URL = redis_test_url()
 
 
 def test_healthz_reports_each_part_without_login_or_cookie(client):

@@ -16,6 +16,7 @@ from matching import (
     score_pair,
     top_k_pairs,
 )
+from tests.profiles import examples
 from tests.test_matching_scoring import (
     BRIDGES,
     KNOWLEDGE,
@@ -83,7 +84,7 @@ def test_empty_inputs_give_empty_rankings():
     assert top_k_pairs([], PlacementIndex.build([])) == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(
     st.lists(candidates(), min_size=1, max_size=4),
     st.lists(placements(), max_size=12),
@@ -112,7 +113,7 @@ def test_vectorised_scores_agree_with_score_pair(cands, plcs, use_knowledge):
             assert r.eligible == expected.eligible
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40))
 @given(
     st.lists(candidates(), min_size=1, max_size=6),
     st.lists(placements(), max_size=15),
