@@ -229,6 +229,18 @@ class Evaluator:
         )
         return bool(far or nt2 or licence or early or only)
 
+    def run_case(self, task: str, case: Json) -> Json:
+        """The result row of one case of this task; a ValueError for an unknown task."""
+        if task == "rank":
+            return self.rank_case(case)
+        if task == "normalise_occupation":
+            return self.normalise_case(case, self.occupations)
+        if task == "normalise_skill":
+            return self.normalise_case(case, self.skills)
+        if task == "parse_requirement":
+            return self.requirement_case(case)
+        raise ValueError(f"unknown task {task!r}")
+
     def rank_case(self, case: Json) -> Json:
         """ndcg@5, reciprocal rank and hard violations of one rank case."""
         raw = {str(p["id"]): p for p in case["placements"]}
@@ -396,16 +408,7 @@ def evaluate_files(
             try:
                 case = json.loads(line)
                 task = case["task"]
-                if task == "rank":
-                    row = evaluator.rank_case(case)
-                elif task == "normalise_occupation":
-                    row = evaluator.normalise_case(case, evaluator.occupations)
-                elif task == "normalise_skill":
-                    row = evaluator.normalise_case(case, evaluator.skills)
-                elif task == "parse_requirement":
-                    row = evaluator.requirement_case(case)
-                else:
-                    raise ValueError(f"unknown task {task!r}")
+                row = evaluator.run_case(task, case)
             except Exception as exc:  # a bad case is reported, never fatal
                 errors.append({"file": str(path), "line": number, "error": repr(exc)[:200]})
                 continue

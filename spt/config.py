@@ -16,6 +16,8 @@ from difflib import get_close_matches
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
+
 DEV_SECRET_KEY = "dev-only-secret-change-me"
 ENVIRONMENTS = ("development", "production")
 TRUE_WORDS = ("1", "true", "yes", "on", "ja")
@@ -135,7 +137,6 @@ def _env_file(path: Path | None = None) -> dict[str, str]:
     path = path or Path.cwd() / ".env"
     if not path.is_file():
         return {}
-    from dotenv import dotenv_values
 
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
@@ -154,36 +155,54 @@ def settings_source(environ=None, env_file: Path | None = None) -> dict[str, str
     return values
 
 
-def _typed(setting: Setting, raw: str):
-    value = raw.strip()
-    if setting.kind == "bool":
-        if value.lower() in TRUE_WORDS:
-            return True
-        if value.lower() in FALSE_WORDS:
-            return False
-        raise UnsafeConfigError(f"{setting.env}={raw!r} is geen ja/nee-waarde; gebruik 1 of 0 "
-                                "(ook: true/false, yes/no, on/off, ja/nee).")
-    if setting.kind == "int":
-        try:
-            number = int(value)
-        except ValueError as error:
-            raise UnsafeConfigError(f"{setting.env} moet een geheel getal zijn, niet "
-                                    f"{raw!r}.") from error
-        if number < setting.minimum:
-            raise UnsafeConfigError(f"{setting.env} moet minstens {setting.minimum} zijn, niet "
-                                    f"{number}.")
-        return number
-    if setting.kind == "choice" and value not in setting.choices:
+def _boolean(setting: Setting, raw: str, value: str) -> bool:
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise UnsafeConfigError(f"{setting.env}={raw!r} is geen ja/nee-waarde; gebruik 1 of 0 "
+                            "(ook: true/false, yes/no, on/off, ja/nee).")
+
+
+def _integer(setting: Setting, raw: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError as error:
+        raise UnsafeConfigError(f"{setting.env} moet een geheel getal zijn, niet "
+                                f"{raw!r}.") from error
+    if number < setting.minimum:
+        raise UnsafeConfigError(f"{setting.env} moet minstens {setting.minimum} zijn, niet "
+                                f"{number}.")
+    return number
+
+
+def _choice(setting: Setting, raw: str, value: str) -> str:
+    if value not in setting.choices:
         raise UnsafeConfigError(f"{setting.env}={raw!r} ken ik niet; kies precies een van: "
                                 + ", ".join(setting.choices) + ".")
-    if setting.kind == "list":
-        return [item.strip() for item in value.split(",") if item.strip()]
-    if setting.kind == "url":
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UnsafeConfigError(f"{setting.env}={raw!r} is geen adres als "
-                                    "https://match.example.nl.")
     return value
+
+
+def _list(setting: Setting, raw: str, value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _url(setting: Setting, raw: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeConfigError(f"{setting.env}={raw!r} is geen adres als "
+                                "https://match.example.nl.")
+    return value
+
+
+# One parser per Setting.kind; "str" is taken as written (stripped).
+_PARSERS = {"bool": _boolean, "int": _integer, "choice": _choice, "list": _list, "url": _url}
+
+
+def _typed(setting: Setting, raw: str):
+    value = raw.strip()
+    parser = _PARSERS.get(setting.kind)
+    return parser(setting, raw, value) if parser else value
 
 
 def _parse(settings, environ=None, env_file: Path | None = None) -> dict:

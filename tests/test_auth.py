@@ -10,6 +10,7 @@ from sqlmodel import select
 from spt import create_app
 from spt.config import UnsafeConfigError
 from spt.db import get_db
+from spt.extensions import limiter
 from spt.models import Candidate, Employer, OutboxMessage, User
 from spt.services import passwords
 from tests.conftest import PASSWORD
@@ -252,7 +253,6 @@ def test_repeated_failures_throttle_the_attackers_browser_with_the_same_message(
 
 def test_login_is_rate_limited(app, make_user):
     app.config["RATELIMIT_ENABLED"] = True
-    from spt.extensions import limiter
 
     limiter.init_app(app)
     client = app.test_client()

@@ -13,11 +13,16 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
+from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
+from spt.db import get_db
 from spt.errors import MESSAGES
-from spt.models import metadata
+from spt.models import User, metadata
+from spt.services import accounts
+from spt.services.errors import DomainError
 from tests.profiles import examples
 from tests.test_access_matrix import PERMISSIONS, _path, _routes, build_world
 
@@ -197,14 +202,6 @@ WEAK_PASSWORDS = ["kort", "password1234", "PASSWORD1234"]  # too short; in the s
 
 @pytest.mark.parametrize("weak", WEAK_PASSWORDS)
 def test_every_way_to_set_a_password_refuses_weak_ones(app, runner, make_user, weak):
-    from itsdangerous import URLSafeTimedSerializer
-    from sqlmodel import select
-
-    from spt.db import get_db
-    from spt.models import User
-    from spt.services import accounts
-    from spt.services.errors import DomainError
-
     user_id = make_user("candidate")
     with app.test_request_context():
         db = get_db()

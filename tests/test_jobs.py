@@ -2,6 +2,7 @@
 
 
 import pytest
+from rq import SimpleWorker
 from sqlmodel import select
 
 from spt import jobs
@@ -102,8 +103,6 @@ def redis_app(app):
 
 
 def _work(app) -> None:
-    from rq import SimpleWorker
-
     with app.app_context():
         connection = jobs.redis_connection()
         SimpleWorker([jobs.queue(connection)], connection=connection).work(burst=True)

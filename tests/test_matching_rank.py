@@ -1,6 +1,7 @@
 """Ranking: order and ties, both directions, top-k in chunks, and agreement with `score_pair`."""
 
 import dataclasses
+import random
 from datetime import date
 
 import pytest
@@ -132,8 +133,6 @@ def test_top_k_pairs_equals_the_head_of_each_ranking(cands, plcs, k):
 
 
 def test_random_bulk_data_agrees_with_the_per_pair_loop():
-    import random
-
     rng = random.Random(7)
     skills = [f"s{i}" for i in range(40)]
     plcs = [
