@@ -12,6 +12,7 @@ seconds. Nothing leaves 127.0.0.1; every wait has a bound; the whole run stops a
 
 import argparse
 import gzip
+import json
 import os
 import secrets
 import shutil
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from load import BIN, Gunicorn, free_port, spt, wait_until  # noqa: E402
-from load_client import PASSWORD, STEPS, Visitor, login  # noqa: E402
+from load_client import CSRF, PASSWORD, STEPS, Visitor, login  # noqa: E402
 from load_proxy import TcpProxy  # noqa: E402
 
 MAX_RUN_S = 20 * 60
@@ -202,8 +203,6 @@ with app.app_context():
     db.commit()
     print(json.dumps(out))
 """
-    import json
-
     done = subprocess.run([sys.executable, "-c", code], env={**stack.env,
                           "SPT_DATABASE_URL": stack.direct}, cwd=ROOT, capture_output=True,
                           text=True, timeout=300, check=True)
@@ -224,8 +223,6 @@ def together(*posts: tuple[Visitor, str, dict]) -> list[int]:
 
 
 def token(visitor: Visitor, path: str) -> tuple[str, str]:
-    from load_client import CSRF
-
     page = visitor.request("GET", path)
     return CSRF.search(page.text).group(1), page.text
 
@@ -546,7 +543,8 @@ def drill_rounds(stack: Stack, world: dict) -> list[Row]:
 
 
 def drill_slow_clients(stack: Stack) -> Row:
-    from tests.test_proxy import get, nginx_config, slow_clients
+    # noqa below: the test module needs pytest, which only this drill should require
+    from tests.test_proxy import get, nginx_config, slow_clients  # noqa: PLC0415
 
     port = stack.web.port
     clients = slow_clients(port)

@@ -6,8 +6,10 @@ fancy indexing needs no special case.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -33,7 +35,7 @@ _INTENT = {None: 0, "switch": 1, "stay": 2, "grow": 3}  # unknown, away from, to
 _GROW = 3
 
 
-def _licence_matrix(sets) -> np.ndarray:
+def _licence_matrix(sets: Sequence[Iterable[str]]) -> np.ndarray:
     """Boolean (rows x licence categories) matrix; unknown categories are dropped."""
     out = np.zeros((len(sets), len(_LICENCES)), dtype=bool)
     for i, values in enumerate(sets):
@@ -60,7 +62,8 @@ def _membership(sets: Sequence[set[str] | frozenset[str]], vocab: dict[str, int]
     return out
 
 
-def _skill_matrix(lists: Sequence[tuple[str, ...]], vocab: dict[str, int], n: int):
+def _skill_matrix(lists: Sequence[tuple[str, ...]], vocab: dict[str, int], n: int
+                  ) -> sparse.csr_array:
     """CSR indicator matrix (placements x skills)."""
     rows = [i for i, skills in enumerate(lists) for _ in skills]
     cols = [vocab[s] for skills in lists for s in skills]
@@ -68,7 +71,7 @@ def _skill_matrix(lists: Sequence[tuple[str, ...]], vocab: dict[str, int], n: in
     return sparse.csr_matrix((data, (rows, cols)), shape=(n, len(vocab)))
 
 
-def _floats(values) -> np.ndarray:
+def _floats(values: Iterable[float | None]) -> np.ndarray:
     """Float array with NaN for None."""
     return np.array([_NAN if v is None else float(v) for v in values], dtype=float)
 
@@ -100,7 +103,8 @@ class PlacementArrays:
     groups: tuple[tuple[dict[str, int], np.ndarray], ...]
 
     @classmethod
-    def build(cls, placements: Sequence[PlacementProfile], knowledge: SkillKnowledge | None):
+    def build(cls, placements: Sequence[PlacementProfile], knowledge: SkillKnowledge | None
+              ) -> PlacementArrays:
         """Turn placements into arrays (row i = placements[i])."""
         n = len(placements)
         skills: dict[str, int] = {}
@@ -179,7 +183,7 @@ class CandidateBatch:
         arrays: PlacementArrays,
         weights: Weights,
         knowledge: SkillKnowledge | None,
-    ):
+    ) -> CandidateBatch:
         """Turn candidates into arrays over the vocabularies of `arrays`."""
         credits = np.zeros((len(candidates), len(arrays.skills)), dtype=float)
         declared = np.zeros_like(credits)
@@ -224,7 +228,7 @@ class CandidateBatch:
         )
 
 
-def _coverage(credits, matrix, n, weights: Weights) -> np.ndarray:
+def _coverage(credits: np.ndarray, matrix: Any, n: np.ndarray, weights: Weights) -> np.ndarray:
     """Coverage (candidates x placements), as `scoring.coverage`."""
     met = np.asarray(matrix @ credits.T).T if matrix.shape[1] else np.zeros((len(credits), len(n)))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -257,7 +261,8 @@ def _level(b: CandidateBatch, p: PlacementArrays, weights: Weights) -> np.ndarra
     return np.where(unknown, weights.unknown, fit)
 
 
-def _wish(has: np.ndarray, member: np.ndarray, idx: np.ndarray, unknown: float, *, strict: bool):
+def _wish(has: np.ndarray, member: np.ndarray, idx: np.ndarray, unknown: float, *, strict: bool
+          ) -> np.ndarray:
     """Fit of a wish list: 1 wanted, 0 not, unknown when the candidate (or, unless strict, the
     placement) is silent."""
     hit = member[:, idx].astype(float)
@@ -266,7 +271,7 @@ def _wish(has: np.ndarray, member: np.ndarray, idx: np.ndarray, unknown: float, 
 
 
 def _bridges(b: CandidateBatch, p: PlacementArrays, weights: Weights, bridges: Bridges,
-             today_ordinal: float):
+             today_ordinal: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """VCA and NT2 gaps (candidates x placements): those no module closes in time, and the weeks
     of the modules that close the others, as `scoring.closable`."""
     ref = np.full(len(b.lat), today_ordinal) if not np.isnan(today_ordinal) else b.available
@@ -287,7 +292,8 @@ def _bridges(b: CandidateBatch, p: PlacementArrays, weights: Weights, bridges: B
 
 
 def score_matrix(b: CandidateBatch, p: PlacementArrays, weights: Weights,
-                 bridges: Bridges = NO_BRIDGES, today=None):
+                 bridges: Bridges = NO_BRIDGES, today: date | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Scores and eligibility (candidates x placements), identical to `scoring.score_pair`."""
     today_ordinal = float(today.toordinal()) if today is not None else _NAN
     vca_wall, nt2_wall, bridge = _bridges(b, p, weights, bridges, today_ordinal)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -25,6 +26,17 @@ from .types import (
 __all__ = ["UNASSIGNED_REASONS", "assign", "greedy_assign"]
 
 UNASSIGNED_REASONS = ("no_eligible_placement", "excluded_by_advisor", "capacity_full")
+
+
+class Edge(Protocol):
+    """What assign() reads of a pair: a ScoredPair or MatchResult (`eligible` is optional)."""
+
+    @property
+    def candidate_key(self) -> str: ...
+    @property
+    def placement_key(self) -> str: ...
+    @property
+    def score(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +58,15 @@ def _capacity(p: PlacementProfile, per_seat: int, cap: int | None) -> int:
 
 
 def _prepare(
-    pairs,
-    placements,
-    candidates,
-    employer_capacity,
-    locked,
-    excluded,
-    proposals_per_seat,
-    max_proposals,
-    min_score,
+    pairs: Iterable[Edge],
+    placements: Sequence[PlacementProfile],
+    candidates: Sequence[str] | None,
+    employer_capacity: Mapping[str, int] | None,
+    locked: Iterable[tuple[str, str]],
+    excluded: Iterable[tuple[str, str]],
+    proposals_per_seat: int,
+    max_proposals: int | None,
+    min_score: float,
 ) -> _Problem:
     """Keep the best score per pair, drop excluded/ineligible/weak pairs, force locked ones."""
     place = {p.key: p for p in placements}
@@ -95,17 +107,19 @@ def _check_locks(problem: _Problem) -> None:
     for c, p, _, is_locked in problem.edges:
         if is_locked:
             employer = problem.employer_of[p]
-            for key in (("candidate", c), ("placement", p), ("employer", employer)):
-                per[key] = per.get(key, 0) + 1
+            for kind, name in (("candidate", c), ("placement", p), ("employer", employer)):
+                if name is not None:
+                    per[kind, name] = per.get((kind, name), 0) + 1
     for (kind, key), n in per.items():
         limit = {"candidate": 1, "placement": problem.place_cap.get(key)}.get(
             kind, problem.employer_cap.get(key)
         )
-        if key is not None and limit is not None and n > limit:
+        if limit is not None and n > limit:
             raise ValueError(f"locked pairs exceed the capacity of {kind} {key!r}")
 
 
-def _result(problem: _Problem, chosen: list[int], placements) -> Assignment:
+def _result(problem: _Problem, chosen: list[int], placements: Sequence[PlacementProfile]
+            ) -> Assignment:
     """Assemble the Assignment from the chosen edge indices."""
     order = {c: i for i, c in enumerate(problem.candidates)}
     picked = sorted((problem.edges[e] for e in chosen), key=lambda e: (-e[2], order[e[0]]))
@@ -135,7 +149,7 @@ def _result(problem: _Problem, chosen: list[int], placements) -> Assignment:
 
 
 def assign(
-    pairs: Iterable,
+    pairs: Iterable[Edge],
     placements: Sequence[PlacementProfile],
     *,
     candidates: Sequence[str] | None = None,
@@ -224,9 +238,9 @@ def _solve(problem: _Problem, gains: bool) -> tuple[list[int], tuple[MentorGain,
 
 
 def greedy_assign(
-    pairs: Iterable,
+    pairs: Iterable[Edge],
     placements: Sequence[PlacementProfile],
-    **knobs,
+    **knobs: Any,
 ) -> Assignment:
     """Baseline: take pairs by score descending while capacity lasts (locked pairs first).
 

@@ -17,15 +17,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from .bridges import Bridges
 from .geo import haversine_km
 from .rank import rank
 from .reference import ReferenceData, load_reference, taxonomies
-from .requirements import parse_requirement
+from .requirements import Requirement, parse_requirement
 from .scoring import DEFAULT_WEIGHTS
 from .taxonomy import Taxonomy
 from .types import CandidateProfile, PlacementProfile, licences_held, nt2_rank
+
+Json = dict[str, Any]  # a case or result as read from / written to JSON
 
 __all__ = ["Evaluator", "default_data_dir", "evaluate_files", "main"]
 
@@ -46,7 +49,7 @@ class RequirementsRead:
     essential: list[str] = field(default_factory=list)
     optional: list[str] = field(default_factory=list)
 
-    def add(self, part) -> None:
+    def add(self, part: Requirement) -> None:
         """Take one parsed part (a `matching.Requirement`)."""
         if part.kind == "licence" and part.value and part.hard is not False:
             self.licences = self.licences | {part.value}
@@ -74,12 +77,12 @@ def default_data_dir() -> Path:
 
 def _dcg(gains: Sequence[float]) -> float:
     """Discounted cumulative gain with exponential gains."""
-    return sum((2.0**g - 1.0) / math.log2(i + 2) for i, g in enumerate(gains))
+    return float(sum((2.0**g - 1.0) / math.log2(i + 2) for i, g in enumerate(gains)))
 
 
-def _day(value) -> date | None:
+def _day(value: object) -> date | None:
     """ISO date or None."""
-    return date.fromisoformat(value) if value else None
+    return date.fromisoformat(str(value)) if value else None
 
 
 class Evaluator:
@@ -120,11 +123,11 @@ class Evaluator:
         found = self.occupations.suggest(text, limit=1) if text else []
         return found[0].concept_id if found and found[0].confidence >= PLAUSIBLE else None
 
-    def coords(self, pc4) -> tuple[float | None, float | None]:
+    def coords(self, pc4: object) -> tuple[float | None, float | None]:
         """Centroid of a PC4 code, (None, None) when unknown."""
         return self.reference.pc4.get(str(pc4 or "").strip()[:4], (None, None))
 
-    def candidate(self, raw: dict) -> CandidateProfile:
+    def candidate(self, raw: Json) -> CandidateProfile:
         """Candidate profile from a case's candidate object (levels: basis, goed, expert)."""
         lat, lon = self.coords(raw.get("pc4"))
         levels = {k.casefold(): v for k, v in (raw.get("skill_levels") or {}).items()}
@@ -145,7 +148,7 @@ class Evaluator:
             certificates=frozenset(certificates),
             nt2=raw.get("nt2"),
             level=raw.get("level"),
-            skills=skills,
+            skills=tuple(skills.items()),
             occupations=tuple(o for o in map(self.occupation_id, raw.get("occupations", [])) if o),
             themes=frozenset(raw.get("themes", [])),
             kinds=frozenset(raw.get("kinds", [])),
@@ -155,15 +158,17 @@ class Evaluator:
             hours_strict=bool(raw.get("hours_strict", False)),
         )
 
-    def requirements(self, raw: dict) -> RequirementsRead:
+    def requirements(self, raw: Json) -> RequirementsRead:
         """What a placement's requirement lines in text ask, read by the requirement parser."""
         read = RequirementsRead()
+        if self.skills is None:  # without skills.csv there is nothing to read requirements with
+            return read
         for line in raw.get("requirements") or ():
             for part in parse_requirement(line, self.skills, self.reference.cues):
                 read.add(part)
         return read
 
-    def placement(self, raw: dict) -> PlacementProfile:
+    def placement(self, raw: Json) -> PlacementProfile:
         """Placement profile from a case's placement object, with its requirement lines."""
         lat, lon = self.coords(raw.get("pc4"))
         text = self.requirements(raw)
@@ -188,15 +193,16 @@ class Evaluator:
             optional_skills=tuple(optional + text.optional),
         )
 
-    def violates(self, cand: dict, plc: dict) -> bool:
+    def violates(self, cand: Json, plc: Json) -> bool:
         """Whether a placement breaks a hard limit of the case, judged from the raw case: travel,
         a licence category (structured or in the requirement text), the start, an NT2 level
         that no module of the catalogue closes before the start, or a wish the candidate said
         with "alleen" (kind, theme, exact hours)."""
         (clat, clon), (plat, plon) = self.coords(cand.get("pc4")), self.coords(plc.get("pc4"))
+        max_km = cand.get("max_km")
         far = (
-            None not in (clat, plat, cand.get("max_km"))
-            and haversine_km(clat, clon, plat, plon) > cand["max_km"]
+            clat is not None and clon is not None and plat is not None and plon is not None
+            and max_km is not None and haversine_km(clat, clon, plat, plon) > max_km
         )
         text = self.requirements(plc)
         held = licences_held([*(cand.get("licences") or ()),
@@ -223,7 +229,19 @@ class Evaluator:
         )
         return bool(far or nt2 or licence or early or only)
 
-    def rank_case(self, case: dict) -> dict:
+    def run_case(self, task: str, case: Json) -> Json:
+        """The result row of one case of this task; a ValueError for an unknown task."""
+        if task == "rank":
+            return self.rank_case(case)
+        if task == "normalise_occupation":
+            return self.normalise_case(case, self.occupations)
+        if task == "normalise_skill":
+            return self.normalise_case(case, self.skills)
+        if task == "parse_requirement":
+            return self.requirement_case(case)
+        raise ValueError(f"unknown task {task!r}")
+
+    def rank_case(self, case: Json) -> Json:
         """ndcg@5, reciprocal rank and hard violations of one rank case."""
         raw = {str(p["id"]): p for p in case["placements"]}
         ranked = rank(
@@ -249,7 +267,7 @@ class Evaluator:
             "hard_violations": violations,
         }
 
-    def normalise_case(self, case: dict, taxonomy: Taxonomy | None) -> dict:
+    def normalise_case(self, case: Json, taxonomy: Taxonomy | None) -> Json:
         """Rank of the first accepted concept among the suggestions (None when absent)."""
         if taxonomy is None:
             raise ValueError("no skills reference data to normalise against")
@@ -261,7 +279,7 @@ class Evaluator:
         return {"query": case["query"], "hit": hit, "top": ids[:1],
                 "accepted": found.accepted is not None}
 
-    def requirement_case(self, case: dict) -> dict:
+    def requirement_case(self, case: Json) -> Json:
         """The typed parts found in a requirement line against the labelled ones."""
         if self.skills is None:
             raise ValueError("no skills reference data to parse requirements with")
@@ -274,7 +292,7 @@ class Evaluator:
                 "sure": len(sure), "sure_hits": len(expected & sure)}
 
 
-def _labelled_item(t: dict) -> tuple:
+def _labelled_item(t: Json) -> tuple[Any, ...]:
     """A labelled requirement part as a comparable item."""
     kind = t["type"]
     if kind in ("skill", "certificate"):
@@ -290,7 +308,7 @@ def _labelled_item(t: dict) -> tuple:
     return ("other",)
 
 
-def _found_item(r) -> tuple:
+def _found_item(r: Requirement) -> tuple[Any, ...]:
     """A parsed :class:`Requirement` as a comparable item (as :func:`_labelled_item`)."""
     if r.kind in ("skill", "certificate"):
         return (r.kind, r.concept_id) if r.concept_id else ("other",)
@@ -303,9 +321,9 @@ def _found_item(r) -> tuple:
     return ("other",)
 
 
-def _summarise(results: dict[str, list[dict]]) -> dict:
+def _summarise(results: dict[str, list[Json]]) -> Json:
     """Aggregate per-case results into the metrics object."""
-    out: dict = {}
+    out: Json = {}
     for task in ("normalise_occupation", "normalise_skill"):
         rows = results.get(task, [])
         if rows:
@@ -354,8 +372,11 @@ def _share(flags: list[bool]) -> float | None:
 
 
 def evaluate_files(
-    paths: Sequence[str | Path], *, data_dir: str | Path | None = None, details: list | None = None
-) -> dict:
+    paths: Sequence[str | Path],
+    *,
+    data_dir: str | Path | None = None,
+    details: list[Json] | None = None,
+) -> Json:
     """Run every case in the files and return the metrics object.
 
     Parameters
@@ -373,7 +394,7 @@ def evaluate_files(
         Metrics per task, plus `errors` (file, line, error) when a case could not be run.
     """
     evaluator = Evaluator(data_dir or default_data_dir())
-    results: dict[str, list[dict]] = {}
+    results: dict[str, list[Json]] = {}
     errors = []
     for path in paths:
         try:
@@ -387,16 +408,7 @@ def evaluate_files(
             try:
                 case = json.loads(line)
                 task = case["task"]
-                if task == "rank":
-                    row = evaluator.rank_case(case)
-                elif task == "normalise_occupation":
-                    row = evaluator.normalise_case(case, evaluator.occupations)
-                elif task == "normalise_skill":
-                    row = evaluator.normalise_case(case, evaluator.skills)
-                elif task == "parse_requirement":
-                    row = evaluator.requirement_case(case)
-                else:
-                    raise ValueError(f"unknown task {task!r}")
+                row = evaluator.run_case(task, case)
             except Exception as exc:  # a bad case is reported, never fatal
                 errors.append({"file": str(path), "line": number, "error": repr(exc)[:200]})
                 continue
@@ -416,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", help="reference data directory (default: spt/data)")
     parser.add_argument("--details", action="store_true", help="print one line per case first")
     args = parser.parse_args(argv)
-    details: list | None = [] if args.details else None
+    details: list[Json] | None = [] if args.details else None
     metrics = evaluate_files(args.files, data_dir=args.data, details=details)
     for row in details or ():
         print(json.dumps(row, ensure_ascii=False))

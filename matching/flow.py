@@ -57,8 +57,8 @@ def build(pairs: list[tuple[str, str, float]], seats: dict[str, int],
     for (kind, key), n in list(nodes.items()):
         if kind == "c":
             arc(SOURCE, n, 1)
-        else:
-            employer = employer_of[key] if key is not None else None
+        elif key is not None:  # a placement
+            employer = employer_of[key]
             capped = employer is not None and employer in employer_cap
             arc(n, node("e", employer) if capped else SINK, seats[key])
     employers = {key: n for (kind, key), n in nodes.items() if kind == "e" and key is not None}
@@ -86,7 +86,8 @@ def solve(net: Network) -> np.ndarray:
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise ValueError(f"assignment could not be solved: min-cost flow status {status}")
-    return flow.flows(np.arange(len(net.tails), dtype=np.int32))
+    flows: np.ndarray = flow.flows(np.arange(len(net.tails), dtype=np.int32))
+    return flows
 
 
 def mentor_gains(net: Network, flows: np.ndarray) -> dict[str, tuple[int, float]]:

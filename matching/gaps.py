@@ -54,7 +54,8 @@ def _cost(module: Module, civil_factor: Mapping[str, float]) -> float:
     return max(float(module.weeks), _MIN_WEEKS) * civil_factor.get(module.civil_value, 1.0)
 
 
-def _greedy_cover(needed: set[str], usable: list[Module], civil_factor) -> list[Module]:
+def _greedy_cover(needed: set[str], usable: list[Module], civil_factor: Mapping[str, float]
+                  ) -> list[Module]:
     """Pick modules by cost per newly covered skill (ties: more skills, then input order)."""
     left, chosen = set(needed), []
     while left:

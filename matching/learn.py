@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -119,7 +120,7 @@ def _fit_linear(cases: Sequence[_Case], group_names: Sequence[str], c: float) ->
     prior = np.r_[[DEFAULT_RANKER.weights.get(f, 0.0) for f in FEATURES],
                   np.zeros(len(group_names))]
 
-    def loss(theta):
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         margin = x @ theta
         value = w @ np.logaddexp(0.0, -margin) + 0.5 / c * np.sum((theta - prior) ** 2)
         grad = -(x.T @ (w * expit(-margin))) + (theta - prior) / c
@@ -135,7 +136,7 @@ def _fit_softmax(cases: Sequence[_Case], ranker: Ranker) -> Ranker:
     """Temperature and "none" logit that maximise the likelihood of the right answer."""
     scored = [(*case.answer_scores(ranker), case.weight) for case in cases]
 
-    def loss(params):
+    def loss(params: np.ndarray) -> float:
         log_t, none = params
         t = np.exp(log_t)
         total = 0.0
@@ -175,7 +176,7 @@ def _top1(ranker: Ranker, cases: Sequence[_Case]) -> tuple[np.ndarray, np.ndarra
     return np.array(probs), np.array(right)
 
 
-def _fit_uncalibrated(cases, group_names, c):
+def _fit_uncalibrated(cases: Sequence[_Case], group_names: Sequence[str], c: float) -> Ranker:
     return _fit_softmax(cases, _fit_linear(cases, group_names, c))
 
 
@@ -191,7 +192,8 @@ def cross_validated(
     return _cross_validated(_cases(taxonomy, texts, DEFAULT_RANKER), texts, folds, c)
 
 
-def _cross_validated(base, texts, folds, c):
+def _cross_validated(base: Sequence[_Case], texts: Sequence[LabelledText], folds: int, c: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
     group_names = sorted({g for case in base for g in case.groups})
     keys = np.array([_fold(t.group or t.text, folds) for t in texts])
     probs, right = np.zeros(len(texts)), np.zeros(len(texts), bool)
@@ -199,9 +201,9 @@ def _cross_validated(base, texts, folds, c):
         held = np.flatnonzero(keys == k)
         if not len(held):
             continue
-        train = [base[i] for i in np.flatnonzero(keys != k)]
+        train = [base[i] for i in np.flatnonzero(keys != k).tolist()]
         ranker = _fit_uncalibrated(train, group_names, c)
-        p, r = _top1(ranker, [base[i] for i in held])
+        p, r = _top1(ranker, [base[i] for i in held.tolist()])
         probs[held], right[held] = p, r
     return probs, right
 
@@ -214,7 +216,7 @@ def fit_ranker(
     folds: int = 5,
     c: float = 1.0,
     calibrate_on: str | None = None,
-) -> tuple[Ranker, dict]:
+) -> tuple[Ranker, dict[str, Any]]:
     """Fit weights, softmax and calibration on ``texts``; choose the acceptance threshold.
 
     Parameters
@@ -273,10 +275,15 @@ def _calibration(probs: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.n
         iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
         iso.fit(probs, right.astype(float))
         return grid, iso.predict(grid)
-    logit = lambda p: np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1))  # noqa: E731
     model = LogisticRegression(C=10.0)
-    model.fit(logit(probs)[:, None], right.astype(int))
-    return grid, model.predict_proba(logit(grid)[:, None])[:, 1]
+    model.fit(_logit(probs)[:, None], right.astype(int))
+    calibrated: np.ndarray = model.predict_proba(_logit(grid)[:, None])[:, 1]
+    return grid, calibrated
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    odds: np.ndarray = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1))
+    return odds
 
 
 def _threshold(confidence: np.ndarray, right: np.ndarray, target: float) -> float:

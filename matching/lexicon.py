@@ -10,7 +10,7 @@ instrumentatie"), plus the place names of the Netherlands. Phrases are sequences
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .textnorm import tokenize
@@ -19,6 +19,8 @@ __all__ = ["EMPTY_LEXICON", "KINDS", "Lexicon"]
 
 KINDS = ("occupation", "skill")
 Phrase = tuple[str, ...]
+# per kind: (dropped phrases, the longest), (rewrites, the longest); see Lexicon.__post_init__
+_DropSet = tuple[tuple[frozenset[Phrase], int], tuple[Mapping[Phrase, Phrase], int]]
 
 
 def _phrases(texts: Iterable[str]) -> frozenset[Phrase]:
@@ -34,9 +36,10 @@ class Lexicon:
     tails: Mapping[str, frozenset[Phrase]] = field(default_factory=dict)
     rewrites: Mapping[str, Mapping[Phrase, Phrase]] = field(default_factory=dict)
     places: frozenset[Phrase] = frozenset()
-    _drop_sets: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _drop_sets: dict[str, _DropSet] = field(default_factory=dict, init=False, repr=False,
+                                            compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # noise and places joined once per kind: apply() runs for every query
         for kind in KINDS:
             dropped = self.noise.get(kind, frozenset()) | self.places
@@ -125,7 +128,7 @@ class Lexicon:
         return cleaned or list(tokens)
 
 
-def _longest(tokens: Sequence[str], i: int, phrases, longest: int) -> int:
+def _longest(tokens: Sequence[str], i: int, phrases: Container[Phrase], longest: int) -> int:
     """Length of the longest phrase of ``phrases`` starting at ``tokens[i]`` (0 if none)."""
     for n in range(min(longest, len(tokens) - i), 0, -1):
         if tuple(tokens[i : i + n]) in phrases:
@@ -136,7 +139,8 @@ def _longest(tokens: Sequence[str], i: int, phrases, longest: int) -> int:
 def _drop(tokens: Sequence[str], phrases: frozenset[Phrase], longest: int) -> list[str]:
     if not longest:
         return list(tokens)
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while i < len(tokens):
         n = _longest(tokens, i, phrases, longest)
         if n:
@@ -150,7 +154,8 @@ def _drop(tokens: Sequence[str], phrases: frozenset[Phrase], longest: int) -> li
 def _rewrite(tokens: Sequence[str], table: Mapping[Phrase, Phrase], longest: int) -> list[str]:
     if not longest:
         return list(tokens)
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while i < len(tokens):
         n = _longest(tokens, i, table, longest)
         if n:

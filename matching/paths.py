@@ -40,17 +40,17 @@ def _targets(path: CareerPath) -> list[PlacementProfile]:
 
 
 def _recommend_one(
-    candidate,
-    path,
-    modules,
-    placements,
-    weights,
-    knowledge,
-    civil_factor,
-    max_weeks,
-    openings_full,
-    path_weights,
-):
+    candidate: CandidateProfile,
+    path: CareerPath,
+    modules: Sequence[Module],
+    placements: Sequence[PlacementProfile],
+    weights: Weights,
+    knowledge: SkillKnowledge | None,
+    civil_factor: Mapping[str, float],
+    max_weeks: float,
+    openings_full: int,
+    path_weights: Mapping[str, float],
+) -> PathRecommendation:
     """Score one path for the candidate."""
     results = [
         score_pair(candidate, t, weights=weights, knowledge=knowledge) for t in _targets(path)

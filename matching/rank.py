@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -72,7 +72,8 @@ def _order(scores: np.ndarray, eligible: np.ndarray, include_ineligible: bool) -
     return idx[np.lexsort((idx, -keys))]
 
 
-def _results(order, scores, eligible, explain_one, limit) -> list[MatchResult]:
+def _results(order: np.ndarray, scores: np.ndarray, eligible: np.ndarray,
+             explain_one: Callable[[int], MatchResult], limit: int | None) -> list[MatchResult]:
     """Turn ordered indices into MatchResults, explaining only those returned."""
     if limit is not None:
         order = order[:limit]

@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -61,14 +62,15 @@ class Ranker:
     threshold: float = 0.8
     _vector: np.ndarray = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         vec = np.array([float(self.weights.get(name, 0.0)) for name in FEATURES])
         object.__setattr__(self, "_vector", vec)
 
     def scores(self, features: np.ndarray, groups: Sequence[str]) -> np.ndarray:
         """Linear scores of candidate rows (features in :data:`FEATURES` order)."""
         prior = np.fromiter((self.group_weights.get(g, 0.0) for g in groups), float, len(groups))
-        return features @ self._vector + prior + self.bias
+        scores: np.ndarray = features @ self._vector + prior + self.bias
+        return scores
 
     def probabilities(self, scores: np.ndarray) -> np.ndarray:
         """Calibrated probability that each candidate is right, from its score among the others."""
@@ -76,12 +78,12 @@ class Ranker:
             return scores
         z = np.append(scores, self.none_logit) / self.temperature
         z = np.exp(z - z.max())
-        p = z[:-1] / z.sum()
+        p: np.ndarray = z[:-1] / z.sum()
         if self.calibration_x:
             p = np.interp(p, self.calibration_x, self.calibration_y)
         return p
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (see :meth:`from_dict`)."""
         return {
             "features": list(FEATURES),
@@ -96,7 +98,7 @@ class Ranker:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> Ranker:
+    def from_dict(cls, data: Mapping[str, Any]) -> Ranker:
         """Read :meth:`to_dict`'s form; unknown feature names are refused."""
         unknown = set(data.get("weights", {})) - set(FEATURES)
         if unknown:

@@ -309,9 +309,10 @@ def load_reference(data_dir: str | Path, *, examples: bool = True) -> ReferenceD
 
 def taxonomies(reference: ReferenceData) -> tuple[Taxonomy, Taxonomy]:
     """The occupation and skill taxonomies of ``reference``, with its lexicon and rankers."""
-    return tuple(
+    occupations, skills = (
         Taxonomy.build(concepts, kind=kind, lexicon=reference.lexicon,
                        ranker=reference.rankers.get(kind, DEFAULT_RANKER))
         for kind, concepts in (("occupation", reference.occupations),
                                ("skill", reference.skills))
     )
+    return occupations, skills

@@ -141,7 +141,7 @@ def _mark(used: list[bool], start: int, end: int) -> None:
         used[i] = True
 
 
-def _hard(tokens, cues, used) -> bool | None:
+def _hard(tokens: list[str], cues: Cues, used: list[bool]) -> bool | None:
     hits = cues.find(tokens, "hard")
     for start, end, _ in hits:
         _mark(used, start, end)
@@ -149,12 +149,16 @@ def _hard(tokens, cues, used) -> bool | None:
     return False if "false" in values else True if "true" in values else None
 
 
-def _near(hits, position: int, *, after_only: bool = False) -> list[tuple[int, int, str]]:
+Hit = tuple[int, int, str]  # start, end (token positions) and the value of a cue
+
+
+def _near(hits: list[Hit], position: int, *, after_only: bool = False) -> list[Hit]:
     lo = position if after_only else position - _WINDOW
     return [h for h in hits if lo <= h[0] <= position + _WINDOW]
 
 
-def _licences(line, tokens, cues, used, hard, pattern, skills) -> list[Requirement]:
+def _licences(line: str, tokens: list[str], cues: Cues, used: list[bool], hard: bool | None,
+              pattern: str, skills: Taxonomy) -> list[Requirement]:
     found = []
     categories = cues.find(tokens, "licence_category")
     for start, end, implied in cues.find(tokens, "licence"):
@@ -173,7 +177,8 @@ def _licences(line, tokens, cues, used, hard, pattern, skills) -> list[Requireme
     return found
 
 
-def _languages(line, tokens, cues, used, hard) -> list[Requirement]:
+def _languages(line: str, tokens: list[str], cues: Cues, used: list[bool], hard: bool | None
+               ) -> list[Requirement]:
     found = []
     context = cues.find(tokens, "language_context")
     levels = cues.find(tokens, "cefr")
@@ -192,7 +197,8 @@ def _languages(line, tokens, cues, used, hard) -> list[Requirement]:
     return found
 
 
-def _education(line, tokens, cues, used, hard) -> list[Requirement]:
+def _education(line: str, tokens: list[str], cues: Cues, used: list[bool], hard: bool | None
+               ) -> list[Requirement]:
     found = []
     for start, end, value in cues.find(tokens, "education"):
         if any(used[start:end]):
@@ -215,7 +221,8 @@ def _education(line, tokens, cues, used, hard) -> list[Requirement]:
     return found
 
 
-def _experience(line, tokens, cues, used, hard) -> tuple[list[Requirement], list[str]]:
+def _experience(line: str, tokens: list[str], cues: Cues, used: list[bool], hard: bool | None
+                ) -> tuple[list[Requirement], list[str]]:
     hits = [h for h in cues.find(tokens, "experience") if not any(used[h[0]:h[1]])]
     if not hits:
         return [], []
@@ -241,13 +248,15 @@ def _experience(line, tokens, cues, used, hard) -> tuple[list[Requirement], list
         field_words
 
 
-def _skills(line, rest, skills, cues, hard) -> tuple[list[Requirement], Requirement | None]:
+def _skills(line: str, rest: list[str], skills: Taxonomy, cues: Cues, hard: bool | None
+            ) -> tuple[list[Requirement], Requirement | None]:
     """The skills in what is left: the whole, else each part between "en", "of" and commas;
     and the unsure answer with its alternatives when none is sure."""
     whole = skills.recognise(" ".join(rest))
     if whole.accepted:
         return [_skill(line, whole.accepted, hard, skills)], None
-    parts, current = [], []
+    parts: list[list[str]] = []
+    current: list[str] = []
     conjunctions = cues.table.get("conjunction", {})
     for t in rest:
         if (t,) in conjunctions:

@@ -137,21 +137,24 @@ def level_fit(candidate: CandidateProfile, placement: PlacementProfile, weights:
     return max(0.0, 1.0 - weights.overqualified_penalty * max(0, -gap - 1))
 
 
-def theme_fit(candidate: CandidateProfile, placement: PlacementProfile, weights: Weights):
+def theme_fit(candidate: CandidateProfile, placement: PlacementProfile, weights: Weights
+              ) -> float:
     """1 when the placement is in a theme the candidate wants; a theme-less placement meets none."""
     if not candidate.themes:
         return weights.unknown
     return 1.0 if placement.theme in candidate.themes else 0.0
 
 
-def kind_fit(candidate: CandidateProfile, placement: PlacementProfile, weights: Weights):
+def kind_fit(candidate: CandidateProfile, placement: PlacementProfile, weights: Weights
+             ) -> float:
     """1 when the placement is a kind the candidate wants (a soft wish)."""
     if not candidate.kinds or not placement.kind:
         return weights.unknown
     return 1.0 if placement.kind in candidate.kinds else 0.0
 
 
-def skills_used(candidate: CandidateProfile, placement: PlacementProfile, weights: Weights):
+def skills_used(candidate: CandidateProfile, placement: PlacementProfile, weights: Weights
+                ) -> float:
     """Share of the candidate's declared skills the placement asks for (the candidate's side)."""
     declared = candidate.skill_ids
     if not declared:
@@ -162,10 +165,12 @@ def skills_used(candidate: CandidateProfile, placement: PlacementProfile, weight
 
 def _distance(candidate: CandidateProfile, placement: PlacementProfile) -> float | None:
     """Km between the two centroids, or None when either is unknown."""
-    coords = (candidate.lat, candidate.lon, placement.lat, placement.lon)
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in coords):
+    lat1, lon1, lat2, lon2 = candidate.lat, candidate.lon, placement.lat, placement.lon
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return None
-    return haversine_km(*coords)
+    if any(math.isnan(v) for v in (lat1, lon1, lat2, lon2)):
+        return None
+    return haversine_km(lat1, lon1, lat2, lon2)
 
 
 def closable(
@@ -236,8 +241,9 @@ def bridge_fit(bridges: tuple[Bridge, ...], weights: Weights) -> float:
     return max(0.0, 1.0 - weeks / weights.bridge_scale_weeks) if bridges else 1.0
 
 
-def _factors(candidate, placement, distance, credits, weights, knowledge, bridges
-             ) -> dict[str, float]:
+def _factors(candidate: CandidateProfile, placement: PlacementProfile, distance: float | None,
+             credits: dict[str, SkillMatch], weights: Weights, knowledge: SkillKnowledge | None,
+             bridges: tuple[Bridge, ...]) -> dict[str, float]:
     """Soft factor values in [0, 1], keyed like `Weights.factor_weights`."""
     ess = [credits[s].credit if s in credits else 0.0 for s in placement.essential_skills]
     opt = [credits[s].credit if s in credits else 0.0 for s in placement.optional_skills]

@@ -11,7 +11,7 @@ is right. A fitted :class:`Taxonomy` holds no global state and is reused for eve
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -138,7 +138,8 @@ class Taxonomy:
     Instances are read-only after :meth:`build` and safe to share between threads.
     """
 
-    def __init__(self, concepts, kind, lexicon, ranker, entries, heads):
+    def __init__(self, concepts: list[Concept], kind: str, lexicon: Lexicon, ranker: Ranker,
+                 entries: Sequence[tuple[int, str, str, _Text]], heads: frozenset[str]) -> None:
         """Internal: use :meth:`build`."""
         self._concepts: list[Concept] = concepts
         self._by_id = {c.id: i for i, c in reversed(list(enumerate(concepts)))}
@@ -174,8 +175,7 @@ class Taxonomy:
         ]
         self._static = self._static_features()
         # per label, which of its words weighs most (its identity)
-        self._entry_key_unit = [max(range(len(units)), key=lambda i, u=units: u[i][1])
-                                for units in self._entry_units]
+        self._entry_key_unit = [_heaviest(units) for units in self._entry_units]
         self._learned: dict[str, list[int]] = {}  # see with_learned
         self._extra: list[tuple[int, str]] = []  # learned labels: (concept index, text)
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
@@ -211,7 +211,11 @@ class Taxonomy:
         if kind not in ("occupation", "skill"):
             raise ValueError(f"kind must be 'occupation' or 'skill', not {kind!r}")
         seen: set[str] = set()
-        kept = [c for c in concepts if not (c.id in seen or seen.add(c.id))]
+        kept: list[Concept] = []
+        for c in concepts:
+            if c.id not in seen:
+                seen.add(c.id)
+                kept.append(c)
         raw = []
         for ci, concept in enumerate(kept):
             done: set[tuple[str, ...]] = set()
@@ -254,8 +258,9 @@ class Taxonomy:
         base = len(self._entry_text)
         for concept_id, text in labels:
             ci = self._by_id.get(concept_id)
-            query = self._normalised_query(tuple(textnorm.tokenize(text))) if ci is not None \
-                else None
+            if ci is None:
+                continue
+            query = self._normalised_query(tuple(textnorm.tokenize(text)))
             if query is None:
                 continue
             entry = base + len(new._extra)
@@ -452,7 +457,7 @@ class Taxonomy:
                 bool(text.digits) and text.digits != q_digits,
                 bool(q_short) and not q_short <= t_parts,
             ))
-        out = self._static[rows]  # a copy: fancy indexing
+        out: np.ndarray = self._static[rows]  # a copy: fancy indexing
         out[:, _DYNAMIC] = np.array(dynamic, dtype=float)
         out[:, _RATIO] = process.cdist([q_compact], [t.compact for t in texts],
                                        scorer=fuzz.ratio)[0] / 100
@@ -499,7 +504,7 @@ class Taxonomy:
             return np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)))
         return np.concatenate(rows), np.vstack(feats)
 
-    def _score(self, text: str):
+    def _score(self, text: str) -> tuple[list[int], list[int], list[float]] | None:
         """Concepts by probability, each with its best label; None when nothing is found."""
         rows, features = self._candidate_rows(text)
         if not len(rows):
@@ -519,11 +524,11 @@ class Taxonomy:
     def _concept_of(self, rows: np.ndarray) -> np.ndarray:
         """Concept index of each candidate row (a label, or a learned synonym past the labels)."""
         base = len(self._entry_text)
+        labels: np.ndarray = self._entry_concept[np.minimum(rows, base - 1)]
         if not self._extra or not len(rows) or rows.max() < base:
-            return self._entry_concept[rows]
+            return labels
         extra = np.array([ci for ci, _ in self._extra], dtype=np.int64)
-        return np.where(rows < base, self._entry_concept[np.minimum(rows, base - 1)],
-                        extra[np.maximum(rows - base, 0)])
+        return np.where(rows < base, labels, extra[np.maximum(rows - base, 0)])
 
     def _label_of(self, row: int) -> str:
         base = len(self._entry_text)
@@ -544,7 +549,8 @@ class Taxonomy:
         out[col["labels_log"]] = self._concept_labels_log[ci]
         return out
 
-    def _one_per_answer(self, concepts, rows, scores):
+    def _one_per_answer(self, concepts: np.ndarray, rows: np.ndarray, scores: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A curated concept and the ESCO concept it stands for first are one answer: keep the
         higher-scoring one, with the two scores joined (log-sum-exp), so they never split the
         probability between them."""
@@ -561,6 +567,11 @@ class Taxonomy:
         """The id that stands for the same answer: a curated concept's first ESCO concept."""
         i = self._by_id.get(concept_id)
         return concept_id if i is None else self._concepts[self._answer[i]].id
+
+
+def _heaviest(units: Sequence[tuple[object, float]]) -> int:
+    """Index of the word of a label that weighs most."""
+    return max(range(len(units)), key=lambda i: units[i][1])
 
 
 def _group(concept: Concept, kind: str) -> str:
@@ -589,7 +600,7 @@ def _head_nouns(words: set[str]) -> frozenset[str]:
     return frozenset(w for w, n in counts.items() if n >= _HEAD_COMPOUNDS and len(w) >= _MIN_HEAD)
 
 
-def _split(token: str, heads: frozenset[str], words) -> tuple[str, ...] | None:
+def _split(token: str, heads: frozenset[str], words: Collection[str]) -> tuple[str, ...] | None:
     """A compound as (modifier, head) with the longest known head, or None.
 
     A linking "s" or "e" is dropped from the modifier when the shorter form is a known word:
@@ -605,7 +616,8 @@ def _split(token: str, heads: frozenset[str], words) -> tuple[str, ...] | None:
     return None
 
 
-def _atoms(token: str, heads: frozenset[str], words, depth: int = 0) -> tuple[str, ...]:
+def _atoms(token: str, heads: frozenset[str], words: Collection[str], depth: int = 0
+           ) -> tuple[str, ...]:
     """A word split into its smallest known parts: "kledingwinkelmanager" -> kleding, winkel,
     manager (at most three levels deep)."""
     split = _split(token, heads, words) if depth < 3 else None
@@ -615,7 +627,7 @@ def _atoms(token: str, heads: frozenset[str], words, depth: int = 0) -> tuple[st
     return (*_atoms(modifier, heads, words, depth + 1), *_atoms(head, heads, words, depth + 1))
 
 
-def _text(tokens: tuple[str, ...], heads: frozenset[str], words) -> _Text:
+def _text(tokens: tuple[str, ...], heads: frozenset[str], words: Collection[str]) -> _Text:
     """Normalised tokens with their compound parts; ``parts`` and ``split`` hold stems, so
     "storingen verhelpen" and "storing verhelp" cover each other."""
     atoms = tuple(_atoms(t, heads, words) for t in tokens)

@@ -103,7 +103,7 @@ def fold_gender(token: str) -> str:
 def ngrams(compact: str, *, sizes: tuple[int, ...] = (2, 3, 4)) -> list[str]:
     """Character n-grams of a space-free key, padded so that its ends weigh more."""
     padded = f"^{compact}$"
-    out = []
+    out: list[str] = []
     for n in sizes:
         out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return out

@@ -62,7 +62,7 @@ LICENCE_IMPLIES = {
 }
 
 
-def licences_held(categories) -> frozenset[str]:
+def licences_held(categories: Iterable[str] | None) -> frozenset[str]:
     """The categories someone may drive with these licences (CE includes C, BE and B)."""
     held = {c.strip().upper() for c in categories or () if c and c.strip()}
     return frozenset(held.union(*(LICENCE_IMPLIES.get(c, ()) for c in held)))
@@ -102,12 +102,17 @@ def _unique(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def _skill_pairs(skills) -> tuple[tuple[str, int], ...]:
+# What CandidateProfile(skills=...) accepts before it normalises to sorted pairs.
+SkillsInput = Mapping[str, int] | Iterable[str | tuple[str, int]] | None
+
+
+def _skill_pairs(skills: SkillsInput) -> tuple[tuple[str, int], ...]:
     """Turn a mapping, pairs or bare ids into sorted (skill_id, self-rated level 1-3) pairs."""
+    items: Iterable[tuple[str, int]]
     if isinstance(skills, Mapping):
         items = skills.items()
     else:
-        items = ((s, 2) if isinstance(s, str) else tuple(s) for s in skills or ())
+        items = ((s, 2) if isinstance(s, str) else (s[0], s[1]) for s in skills or ())
     best: dict[str, int] = {}
     for skill, lvl in items:
         best[skill] = max(best.get(skill, 0), min(3, max(1, int(lvl))))

@@ -171,17 +171,23 @@ def copy_mbo(src: Path) -> None:
     shutil.copyfile(src / "mbo" / "kwalificaties_mbo_2015.csv", OUT / "mbo_kwalificaties.csv")
 
 
-def derive_skill_occupations() -> int | None:
-    """Link curated skills to ESCO occupations through esco_uris, then merge the curated links."""
-    skills_path = OUT / "skills.csv"
-    if not skills_path.exists():
-        return None
+def _skills_by_esco_uri(skills_path: Path) -> tuple[dict[str, list[str]], set[str]]:
+    """ESCO skill URI -> the curated skill ids that name it, and every curated skill id."""
     by_uri: dict[str, list[str]] = defaultdict(list)
     skill_ids = set()
     for r in read_csv(skills_path):
         skill_ids.add(r["id"])
         for uri in filter(None, (u.strip() for u in r["esco_uris"].split("|"))):
             by_uri[uri].append(r["id"])
+    return by_uri, skill_ids
+
+
+def derive_skill_occupations() -> int | None:
+    """Link curated skills to ESCO occupations through esco_uris, then merge the curated links."""
+    skills_path = OUT / "skills.csv"
+    if not skills_path.exists():
+        return None
+    by_uri, skill_ids = _skills_by_esco_uri(skills_path)
     links: dict[tuple[str, str], str] = {}
 
     def add(skill_id: str, occ: str, relation: str) -> None:

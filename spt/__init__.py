@@ -3,6 +3,8 @@
 import os
 
 from flask import Flask
+from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from spt import config as config_module
 
@@ -19,14 +21,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config_module.finalise(app.config)
     if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"])
 
-    from spt import db, errors, observability, request_guards, security
-    from spt.extensions import babel, csrf, limiter, login_manager, select_locale
-    from spt.services import mail
+    # The app's own modules are imported when the factory runs, not at the top: spt.cli and
+    # spt.jobs import create_app from this module, so a top-level import would be a cycle.
+    from spt import db, errors, observability, request_guards, security  # noqa: PLC0415
+    from spt.extensions import babel, csrf, limiter, login_manager, select_locale  # noqa: PLC0415
+    from spt.services import mail  # noqa: PLC0415
 
     observability.configure_logging(app.config["LOG_FORMAT"])
     observability.init_app(app)
@@ -42,14 +44,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
-    from spt.cli import register_commands
+    from spt.cli import register_commands  # noqa: PLC0415 (see above: spt.cli imports create_app)
 
     register_commands(app)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
-    from spt.views import (
+    from spt.views import (  # noqa: PLC0415 (see create_app: the views reach spt.jobs)
         admin,
         admin_synonyms,
         advisor,
@@ -81,8 +83,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import get_locale
-
     @app.context_processor
     def inject_locale():
         return {"current_locale": str(get_locale() or "nl")}

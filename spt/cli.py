@@ -3,16 +3,21 @@
 import sys
 
 import click
+from alembic.util import CommandError
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
+from spt import create_app, migrate, worker
 from spt.config import UnsafeConfigError
+from spt.db import get_db, get_engine
+from spt.models._base import utcnow
+from spt.services import accounts, backup, demo, mail, notifications, reference, retention
+from spt.services import admin as admin_service
+from spt.services.errors import DomainError
 
 
 def _create_app():
-    from spt import create_app
-
     try:
         return create_app()
     except UnsafeConfigError as error:
@@ -34,9 +39,6 @@ def db_group():
 @with_appcontext
 def db_upgrade():
     """Create or update the database schema."""
-    from spt import migrate
-    from spt.db import get_engine
-
     migrate.upgrade(get_engine())
     click.echo("Database bijgewerkt.")
 
@@ -47,11 +49,6 @@ def db_upgrade():
 @with_appcontext
 def db_downgrade(revision, yes):
     """Undo migrations down to REVISION (for example 0001): says what it drops, then asks."""
-    from alembic.util import CommandError
-
-    from spt import migrate
-    from spt.db import get_engine
-
     try:
         plan = migrate.downgrade_plan(get_engine(), revision)
     except CommandError as error:
@@ -84,9 +81,6 @@ def db_downgrade(revision, yes):
 @with_appcontext
 def db_revision(message):
     """Autogenerate a migration from the models (for developers)."""
-    from spt import migrate
-    from spt.db import get_engine
-
     migrate.revision(get_engine(), message)
 
 
@@ -98,10 +92,6 @@ def db_revision(message):
 @with_appcontext
 def create_user(email, role, password):
     """Create an account (advisors and admins are created this way)."""
-    from spt.db import get_db
-    from spt.services import accounts
-    from spt.services.errors import DomainError
-
     try:
         user = accounts.create_user(get_db(), email=email, password=password, role=role)
     except DomainError as error:
@@ -119,9 +109,6 @@ def _print_summaries(summaries) -> None:
 @with_appcontext
 def import_esco():
     """Load the ESCO occupations in Dutch (idempotent)."""
-    from spt.db import get_db
-    from spt.services import reference
-
     _print_summaries([reference.import_esco(get_db())])
 
 
@@ -129,9 +116,6 @@ def import_esco():
 @with_appcontext
 def load_reference():
     """Load all reference data: ESCO, skills, modules, career paths (idempotent)."""
-    from spt.db import get_db
-    from spt.services import reference
-
     _print_summaries(reference.load_all(get_db()))
 
 
@@ -139,10 +123,6 @@ def load_reference():
 @with_appcontext
 def seed_demo():
     """Load realistic Dutch demo data (idempotent)."""
-    from spt.db import get_db
-    from spt.services import demo
-    from spt.services.errors import DomainError
-
     try:
         summary = demo.seed(get_db())
     except DomainError as error:
@@ -156,10 +136,6 @@ def seed_demo():
 @with_appcontext
 def demo_command(host, port):
     """Upgrade the database, load the demo data and serve on 127.0.0.1:5000."""
-    from spt import migrate
-    from spt.db import get_db, get_engine
-    from spt.services import demo, reference
-
     if current_app.config["SPT_ENV"] == "production":
         raise click.ClickException("spt demo draait niet met SPT_ENV=production: de "
                                    "demo-accounts hebben openbare wachtwoorden.")
@@ -180,9 +156,6 @@ def demo_command(host, port):
 @with_appcontext
 def send_mail():
     """Send queued mail over SMTP (when SPT_MAIL_URL is set)."""
-    from spt.db import get_db
-    from spt.services import mail
-
     click.echo(f"{mail.deliver_pending(get_db())} berichten verstuurd.")
 
 
@@ -191,8 +164,6 @@ def send_mail():
 @with_appcontext
 def worker_command(burst):
     """Run the background worker (RQ on SPT_REDIS_URL) that runs match rounds and other jobs."""
-    from spt import worker
-
     try:
         worker.run(current_app._get_current_object(), burst=burst)
     except worker.NoRedisConfigured as error:
@@ -204,9 +175,6 @@ def worker_command(burst):
 @with_appcontext
 def backup_command(file):
     """Write every table to FILE (gzipped JSON lines, with the schema revision)."""
-    from spt.db import get_engine
-    from spt.services import backup
-
     summary = backup.backup(get_engine(), file)
     click.echo(f"Back-up gemaakt: {summary.total} rijen uit {len(summary.rows)} tabellen "
                f"(schema {summary.revision}, met manifest en controlegetallen) in {file}.")
@@ -218,10 +186,6 @@ def backup_command(file):
 @with_appcontext
 def restore_command(file, force):
     """Check a backup's manifest, then load FILE into an empty database at the same revision."""
-    from spt.db import get_engine
-    from spt.services import backup
-    from spt.services.errors import DomainError
-
     try:
         summary = backup.restore(get_engine(), file, force=force)
     except DomainError as error:
@@ -235,10 +199,6 @@ def restore_command(file, force):
 @with_appcontext
 def purge_expired(dry_run):
     """Apply the retention periods (idempotent); --dry-run lists and changes nothing."""
-    from spt.db import get_db
-    from spt.models._base import utcnow
-    from spt.services import retention
-
     result = retention.purge(get_db(), now=utcnow(), dry_run=dry_run)
     click.echo(retention.describe(result, dry_run=dry_run))
 
@@ -247,9 +207,6 @@ def purge_expired(dry_run):
 @with_appcontext
 def digest_command():
     """Mail each advisor the daily digest of new work (run once a day, e.g. from cron)."""
-    from spt.db import get_db
-    from spt.services import notifications
-
     click.echo(f"{notifications.send_digest(get_db())} digest-mails klaargezet.")
 
 
@@ -258,11 +215,6 @@ def digest_command():
 @with_appcontext
 def reset_mfa(email):
     """Remove a lost second factor (for example of the only admin); set up anew at login."""
-    from spt.db import get_db
-    from spt.services import accounts
-    from spt.services import admin as admin_service
-    from spt.services.errors import DomainError
-
     user = accounts.find_by_email(get_db(), email)
     if user is None:
         raise click.ClickException("Er is geen account met dit e-mailadres.")

@@ -17,13 +17,16 @@ from difflib import get_close_matches
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
+
 DEV_SECRET_KEY = "dev-only-secret-change-me"
 ENVIRONMENTS = ("development", "production")
 TRUE_WORDS = ("1", "true", "yes", "on", "ja")
 FALSE_WORDS = ("0", "false", "no", "off", "nee")
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_BITS = 80  # plug-in estimate: random 32-character hex measures 100-125, rarely below 90
-MAX_SEQUENCE_STEPS = 16  # "abcdefghijklmnopq"; random hex: about once in 10^12 keys
+# "abcdefghijklmnopq"; random hex has a run this long about once in 10^12 keys.
+MAX_SEQUENCE_STEPS = 16
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Published secrets: in the repository, the README or the demo; never a production key.
 KNOWN_SECRETS = frozenset({DEV_SECRET_KEY, "test-secret", "changeme", "secret"})
@@ -132,6 +135,9 @@ def defaults(instance_path: str) -> dict:
         "JOB_STALE_S": 30,
         "ROUND_MAX_ATTEMPTS": 3,
         "MFA_ISSUER": "SPT Match",
+        # "test" (the test suite's app fixture only) hashes passwords at argon2's least cost;
+        # production refuses it (finalise).
+        "PASSWORD_HASH_COST": "strong",
     }
 
 
@@ -139,7 +145,6 @@ def _env_file(path: Path | None = None) -> dict[str, str]:
     path = path or Path.cwd() / ".env"
     if not path.is_file():
         return {}
-    from dotenv import dotenv_values
 
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
@@ -158,36 +163,54 @@ def settings_source(environ=None, env_file: Path | None = None) -> dict[str, str
     return values
 
 
-def _typed(setting: Setting, raw: str):
-    value = raw.strip()
-    if setting.kind == "bool":
-        if value.lower() in TRUE_WORDS:
-            return True
-        if value.lower() in FALSE_WORDS:
-            return False
-        raise UnsafeConfigError(f"{setting.env}={raw!r} is geen ja/nee-waarde; gebruik 1 of 0 "
-                                "(ook: true/false, yes/no, on/off, ja/nee).")
-    if setting.kind == "int":
-        try:
-            number = int(value)
-        except ValueError as error:
-            raise UnsafeConfigError(f"{setting.env} moet een geheel getal zijn, niet "
-                                    f"{raw!r}.") from error
-        if number < setting.minimum:
-            raise UnsafeConfigError(f"{setting.env} moet minstens {setting.minimum} zijn, niet "
-                                    f"{number}.")
-        return number
-    if setting.kind == "choice" and value not in setting.choices:
+def _boolean(setting: Setting, raw: str, value: str) -> bool:
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise UnsafeConfigError(f"{setting.env}={raw!r} is geen ja/nee-waarde; gebruik 1 of 0 "
+                            "(ook: true/false, yes/no, on/off, ja/nee).")
+
+
+def _integer(setting: Setting, raw: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError as error:
+        raise UnsafeConfigError(f"{setting.env} moet een geheel getal zijn, niet "
+                                f"{raw!r}.") from error
+    if number < setting.minimum:
+        raise UnsafeConfigError(f"{setting.env} moet minstens {setting.minimum} zijn, niet "
+                                f"{number}.")
+    return number
+
+
+def _choice(setting: Setting, raw: str, value: str) -> str:
+    if value not in setting.choices:
         raise UnsafeConfigError(f"{setting.env}={raw!r} ken ik niet; kies precies een van: "
                                 + ", ".join(setting.choices) + ".")
-    if setting.kind == "list":
-        return [item.strip() for item in value.split(",") if item.strip()]
-    if setting.kind == "url":
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UnsafeConfigError(f"{setting.env}={raw!r} is geen adres als "
-                                    "https://match.example.nl.")
     return value
+
+
+def _list(setting: Setting, raw: str, value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _url(setting: Setting, raw: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeConfigError(f"{setting.env}={raw!r} is geen adres als "
+                                "https://match.example.nl.")
+    return value
+
+
+# One parser per Setting.kind; "str" is taken as written (stripped).
+_PARSERS = {"bool": _boolean, "int": _integer, "choice": _choice, "list": _list, "url": _url}
+
+
+def _typed(setting: Setting, raw: str):
+    value = raw.strip()
+    parser = _PARSERS.get(setting.kind)
+    return parser(setting, raw, value) if parser else value
 
 
 def _parse(settings, environ=None, env_file: Path | None = None) -> dict:
@@ -269,5 +292,9 @@ def finalise(config) -> None:
     if base.scheme != "https" and base.hostname not in LOOPBACK_HOSTS:
         raise UnsafeConfigError("SPT_BASE_URL moet in productie met https:// beginnen: "
                                 "gemailde links worden ermee gemaakt.")
+    if config.get("PASSWORD_HASH_COST", "strong") != "strong":
+        raise UnsafeConfigError("SPT_ENV=production hasht wachtwoorden altijd met de sterke "
+                                "argon2-instellingen; PASSWORD_HASH_COST='test' is alleen voor de "
+                                "tests.")
     config["SESSION_COOKIE_SECURE"] = True
     config["REMEMBER_COOKIE_SECURE"] = True

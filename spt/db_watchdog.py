@@ -12,6 +12,8 @@ import socket
 import threading
 import time
 
+from sqlalchemy import event
+
 CHECK_EVERY_S = 0.25
 
 
@@ -27,8 +29,6 @@ class StatementWatchdog:
 
     def watch(self, engine) -> None:
         """Follow every statement and pool ping of this engine."""
-        from sqlalchemy import event
-
         event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
         event.listen(engine, "handle_error", self._failed)

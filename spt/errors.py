@@ -1,7 +1,8 @@
 """Dutch error pages."""
 
-from flask import g, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -9,9 +10,12 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from spt import observability
+from spt.db import get_engine
+from spt.services import audit, health
 from spt.services.errors import DomainError
 
 MESSAGES = {
@@ -36,12 +40,6 @@ def log_refusal(status: int) -> None:
 
     Written in a session of its own: the request's session may hold a failed transaction.
     """
-    from flask_login import current_user
-    from sqlmodel import Session
-
-    from spt.db import get_engine
-    from spt.services import audit
-
     ids = {k: v for k, v in (request.view_args or {}).items() if k.endswith("_id")}
     if status not in (403, 404) or not ids or not getattr(current_user, "is_authenticated",
                                                            False):
@@ -54,8 +52,6 @@ def log_refusal(status: int) -> None:
                                  "path": request.path[:200], **ids})
             db.commit()
     except Exception:  # the refusal itself must still be answered, never become a 500
-        from flask import current_app
-
         current_app.logger.exception("Could not log a refused access")
 
 
@@ -66,8 +62,6 @@ def _discard_transaction() -> None:
         try:
             db.rollback()
         except DBAPIError:  # the connection is gone; the page shows no account then
-            from flask_login import AnonymousUserMixin
-
             g._login_user = AnonymousUserMixin()
 
 
@@ -87,9 +81,6 @@ def is_database_outage(error: Exception) -> bool:
 
 def database_unavailable(error: Exception):
     """The Dutch 503 page (JSON for the health check) while the database or Redis is away."""
-    from flask import current_app
-    from flask_login import AnonymousUserMixin
-
     current_app.logger.warning("Service unavailable: %s", error)
     # The page shows no account: loading the user would touch the database again.
     g._login_user = AnonymousUserMixin()
@@ -110,9 +101,6 @@ def database_unavailable(error: Exception):
 
 def _schema_behind() -> bool:
     """Whether the database's schema is not the code's (asked only after a database error)."""
-    from spt.db import get_engine
-    from spt.services import health
-
     _database, schema = health._database(get_engine())
     return schema["status"] == "behind"
 

@@ -1,6 +1,6 @@
 """Flask extensions, created once and bound in create_app."""
 
-from flask import has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -15,8 +15,6 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def select_locale() -> str:
     """Use the language the visitor chose, else Dutch."""
-    from flask import current_app
-
     if not has_request_context():
         return "nl"
     chosen = session.get("lang") or request.args.get("lang")

@@ -5,6 +5,8 @@ Every value can be changed through the environment (SPT_WEB_*), see the README's
 
 import os
 
+from prometheus_client import multiprocess
+
 from spt.config import web_settings
 
 # Parsed by spt/config.py like every SPT_* setting: a typo or a value that does not parse
@@ -49,6 +51,4 @@ forwarded_allow_ips = _web["forwarded_allow_ips"]
 def child_exit(_server, worker) -> None:
     """A worker that ends leaves the shared metrics (PROMETHEUS_MULTIPROC_DIR) cleanly."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
         multiprocess.mark_process_dead(worker.pid)

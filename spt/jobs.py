@@ -24,7 +24,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Flask, current_app, has_app_context
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 
+from spt import create_app
 from spt.db import get_db
 from spt.observability import bind_request_id
 
@@ -69,8 +75,6 @@ def redis_connection():
     if not url:
         return None
     if "spt_redis" not in current_app.extensions:
-        from redis import Redis
-
         current_app.extensions["spt_redis"] = Redis.from_url(
             url, socket_connect_timeout=2, socket_timeout=10)
     return current_app.extensions["spt_redis"]
@@ -78,8 +82,6 @@ def redis_connection():
 
 def queue(connection=None):
     """The RQ queue that `spt worker` serves."""
-    from rq import Queue
-
     return Queue(current_app.config["JOBS_QUEUE"], connection=connection or redis_connection())
 
 
@@ -90,9 +92,6 @@ def new_id() -> str:
 
 def enqueue(name: str, *, job_id: str | None = None, **kwargs) -> str:
     """Start a registered job and return its id (on the queue, or run before returning)."""
-    from redis.exceptions import RedisError
-    from rq import Retry
-
     _function(name)  # an unknown name fails here, in the caller, not later in a worker
     job_id = job_id or new_id()
     connection = redis_connection()
@@ -139,8 +138,6 @@ def _run_here(name: str, kwargs: dict, job_id: str) -> str:
 
 def execute(name: str, kwargs: dict):
     """Run a job inside an app context (the function RQ calls in the worker)."""
-    from rq import get_current_job
-
     job = get_current_job()
     if job is not None:  # the worker's log lines for this job carry its id
         bind_request_id(job.id)
@@ -152,8 +149,6 @@ def execute(name: str, kwargs: dict):
 
     app = _worker_app or (current_app._get_current_object() if has_app_context() else None)
     if app is None:
-        from spt import create_app
-
         app = create_app()
     with app.app_context():
         result = _call(name, kwargs, report)
@@ -198,10 +193,6 @@ def status(job_id: str) -> dict | None:
     if connection is None or job_id in _local:
         state = _local.get(job_id)
         return dict(state) if state else None
-    from redis.exceptions import RedisError
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job
-
     try:
         job = Job.fetch(job_id, connection=connection)
     except NoSuchJobError:

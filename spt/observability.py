@@ -185,8 +185,9 @@ def _sample_backlogs(app: Flask) -> None:
 
 def _init_sentry(dsn: str, environment: str) -> None:
     """Report unhandled errors to Sentry, without request bodies, cookies or user data."""
-    import sentry_sdk  # the optional extra `pip install spt-match[sentry]`
-    from sentry_sdk.integrations.flask import FlaskIntegration
+    # The optional extra `pip install spt-match[sentry]`: imported only when a DSN is set.
+    import sentry_sdk  # noqa: PLC0415
+    from sentry_sdk.integrations.flask import FlaskIntegration  # noqa: PLC0415
 
     sentry_sdk.init(dsn=dsn, environment=environment, integrations=[FlaskIntegration()],
                     send_default_pii=False, max_request_body_size="never",

@@ -8,6 +8,8 @@ inherits the app made here; it drops the database connections it inherited from 
 import os
 
 from flask import Flask
+from redis import Redis
+from rq import Worker
 
 from spt import jobs
 
@@ -23,9 +25,6 @@ def _forget_connections_after_fork(app: Flask) -> None:
 
 def run(app: Flask, *, burst: bool = False) -> bool:
     """Serve the job queue until stopped (or until it is empty, with burst); True if it ran jobs."""
-    from redis import Redis
-    from rq import Worker
-
     url = app.config["REDIS_URL"]
     if not url:
         raise NoRedisConfigured("SPT_REDIS_URL is niet ingesteld: zonder Redis draaien taken "

@@ -4,15 +4,22 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from spt import create_app, migrate
-from spt.db import make_engine
+from spt.db import get_db, make_engine
+from spt.models import User
+from spt.services import accounts, reference
+from tests import profiles  # noqa: F401  (registers the profiles)
+from tests.isolation import RUN_ID
+
+# The seeded profile unless `--hypothesis-profile` chooses another (tests/profiles.py).
+settings.load_profile("ci")
 
 PG_URL = os.environ.get("SPT_TEST_DATABASE_URL")
-# Unique names per run, so two test runs on one server never drop each other's databases.
-RUN_ID = os.environ.get("SPT_TEST_RUN_ID") or f"{os.getpid()}"
+# Unique per run and per xdist worker (tests/isolation.py): no run drops another's databases.
 TEMPLATE_DB = f"spt_test_template_{RUN_ID}"
 CASE_DB = f"spt_test_case_{RUN_ID}"
 PASSWORD = "een lang wachtwoord 42"
@@ -24,9 +31,6 @@ def _prepare(url: str) -> None:
     migrate.upgrade(engine)
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     with app.app_context():
-        from spt.db import get_db
-        from spt.services import reference
-
         reference.load_all(get_db())
     app.extensions["spt_engine"].dispose()
     engine.dispose()
@@ -83,6 +87,7 @@ def app(database_template, tmp_path):
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "localhost",
         "MFA_REQUIRED": False,  # tests/test_mfa.py turns it on
+        "PASSWORD_HASH_COST": "test",  # tests/test_auth.py checks the production hash
     })
     yield app
     app.extensions["spt_engine"].dispose()
@@ -104,9 +109,6 @@ def make_user(app):
     counter = iter(range(1, 10_000))
 
     def make(role: str = "candidate", email: str | None = None, password: str = PASSWORD) -> int:
-        from spt.db import get_db
-        from spt.services import accounts
-
         with app.app_context():
             email = email or f"{role}{next(counter)}@example.nl"
             return accounts.create_user(get_db(), email=email, password=password, role=role).id
@@ -119,9 +121,6 @@ def login(client, app):
     """Log a user in through the login form."""
 
     def do(user_id: int, password: str = PASSWORD, on=None):
-        from spt.db import get_db
-        from spt.models import User
-
         with app.app_context():
             email = get_db().get(User, user_id).email
         response = (on or client).post("/inloggen", data={"email": email, "password": password})

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import pyotp
@@ -33,8 +33,10 @@ from spt.models import (
     OutboxMessage,
     User,
 )
+from spt.models._base import utcnow
 from spt.services import (
     advisor_review,
+    career,
     employer_candidates,
     enrolments,
     introductions,
@@ -87,13 +89,10 @@ def _every_mail(app, make_user, headers) -> list[tuple[str, str, str]]:
             Employer, employer),
             actor_id=employer_user, match_id=match, expected_version=3, reason="ervaring")
         notifications.send_digest(db)
-        from spt.services import career
 
         career.request_meeloopdag(db, user=db.get(User, cand_user), placement_id=placement)
         old = make_candidate(app, email="oud@example.nl")[1]
-        from datetime import timedelta
 
-        from spt.models._base import utcnow
 
         db.get(Candidate, old).created_at = utcnow() - timedelta(days=400)
         db.commit()
@@ -225,7 +224,6 @@ def hostile_world(app, make_user, login):
         user = db.exec(select(User).where(User.email == "evil@example.nl")).one()
         user.email_confirmed = True
         employer = db.exec(select(Employer)).one()
-        from spt.models._base import utcnow
 
         employer.verified_at = utcnow()
         db.commit()

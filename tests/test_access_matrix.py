@@ -14,7 +14,7 @@ from werkzeug.routing.converters import AnyConverter
 
 from spt import create_app
 from spt.db import get_db
-from spt.models import Consent, Module, ModuleEnrolment, User
+from spt.models import AuditEvent, Consent, Module, ModuleEnrolment, User
 from spt.services import round_jobs
 from tests.conftest import PASSWORD
 from tests.factories import (
@@ -286,8 +286,6 @@ def test_every_route_as_every_role_leaks_nothing(app, world):
 
 def test_every_refusal_of_another_partys_id_is_logged(app, world):
     """A 403 or 404 on someone else's object leaves a trace: probing ids shows in the log."""
-    from spt.models import AuditEvent
-
     clients, values = world
     with app.test_request_context():
         paths = {key: _path(rule, values) for key, rule in _ROUTES.items()

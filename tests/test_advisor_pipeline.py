@@ -4,7 +4,9 @@ import pytest
 from sqlmodel import select
 
 from spt.db import get_db
-from spt.models import Candidate, Match, StatusChange
+from spt.models import Candidate, Match, StatusChange, User
+from spt.services import workqueue
+from spt.services.errors import DomainError
 from spt.services.pipeline import CANDIDATE_TRANSITIONS, MATCH_TRANSITIONS
 from spt.services.workqueue import MANUAL_MATCH_TARGETS
 from tests.factories import PASSWORD, make_candidate, make_employer, make_match, make_placement
@@ -127,8 +129,6 @@ def test_second_advisor_with_a_stale_version_gets_409_and_nothing_is_lost(app, m
     for client in (first, second):
         user = make_user("advisor")
         with app.app_context():
-            from spt.models import User
-
             email = get_db().get(User, user).email
         client.post("/inloggen", data={"email": email, "password": PASSWORD})
     ok = first.post(f"/adviseur/matches/{match_id}/status", data={
@@ -158,9 +158,6 @@ def test_a_side_exit_of_a_match_needs_a_reason(app, client, advisor, placement):
 
 
 def test_every_candidate_transition_through_the_service(app, make_user):
-    from spt.services import workqueue
-    from spt.services.errors import DomainError
-
     actor = make_user("advisor")
     _u, candidate = make_candidate(app)
     with app.app_context():
@@ -184,9 +181,6 @@ def test_every_candidate_transition_through_the_service(app, make_user):
 
 
 def test_every_manual_match_transition_through_the_service(app, make_user, placement):
-    from spt.services import workqueue
-    from spt.services.errors import DomainError
-
     actor = make_user("advisor")
     _u, candidate = make_candidate(app)
     match_id = make_match(app, candidate, placement)

@@ -15,6 +15,7 @@ from spt.models import (
     Match,
     Skill,
     StatusChange,
+    User,
 )
 from spt.models._base import utcnow
 from spt.services import introductions
@@ -118,7 +119,6 @@ def test_proposing_the_top_placement_asks_consent_before_identity_is_shown(app, 
         proposed = db.exec(select(AuditEvent).where(AuditEvent.action == "advisor.proposed")).one()
         assert proposed.detail["factors"] and proposed.detail["score"] == match.score
         assert db.get(Candidate, world["candidate"]).status == "matchvoorstel"
-        from spt.models import User
 
         introductions.answer(db, user=db.get(User, world["candidate_user"]), match_id=match.id,
                              consent=True)

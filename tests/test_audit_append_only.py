@@ -2,6 +2,7 @@
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import delete, select, update
 
 from spt.db import get_db
@@ -78,8 +79,6 @@ RAW_WRITES = [
 
 @pytest.mark.parametrize("statement", RAW_WRITES)
 def test_raw_sql_writes_are_refused_by_the_database_itself(app, event_id, statement):
-    from sqlalchemy.exc import DBAPIError
-
     with app.app_context():
         db = get_db()
         with pytest.raises(DBAPIError, match="append-only"):
@@ -89,8 +88,6 @@ def test_raw_sql_writes_are_refused_by_the_database_itself(app, event_id, statem
 
 
 def test_truncate_is_refused_on_postgresql(app, event_id):
-    from sqlalchemy.exc import DBAPIError
-
     with app.app_context():
         db = get_db()
         if db.get_bind().dialect.name != "postgresql":
@@ -123,7 +120,6 @@ def test_only_the_retention_bypass_may_delete_events(app, event_id):
         db.rollback()
         audit.record(db, actor_id=1, action="test.later")
         db.commit()
-        from sqlalchemy.exc import DBAPIError
 
         with pytest.raises(DBAPIError, match="append-only"):  # in the database too
             db.exec(text("DELETE FROM auditevent"))

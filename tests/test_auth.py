@@ -1,11 +1,18 @@
 """Accounts: registration, login, logout, sessions, passwords and roles."""
 
 
+import secrets
+
 import pytest
+from argon2 import extract_parameters
 from sqlmodel import select
 
+from spt import create_app
+from spt.config import UnsafeConfigError
 from spt.db import get_db
+from spt.extensions import limiter
 from spt.models import Candidate, Employer, OutboxMessage, User
+from spt.services import passwords
 from tests.conftest import PASSWORD
 from tests.mailbox import confirm, link_to, mails_to
 
@@ -50,6 +57,35 @@ def test_registration_with_a_taken_email_answers_like_a_new_one_and_mails_the_ow
     assert "al een account" in subject and "/inloggen" in body
     (subject, body), = mails_to(app, "vrij@example.nl")
     assert "Bevestig" in subject and "/e-mailadres-bevestigen/" in body
+
+
+def _production_app(**config):
+    return create_app({"SPT_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+                       "BASE_URL": "https://localhost", "DATABASE_URL": "sqlite://", **config})
+
+
+def test_production_hashes_passwords_with_the_strong_argon2_parameters():
+    with _production_app().app_context():
+        made = extract_parameters(passwords.hash_password(PASSWORD))
+        dummy = extract_parameters(passwords.dummy_hash())
+    # RFC 9106's low-memory choice, argon2-cffi's default: 3 passes over 64 MiB in 4 lanes.
+    for parameters in (made, dummy):
+        assert (parameters.type.name, parameters.time_cost, parameters.memory_cost,
+                parameters.parallelism) == ("ID", 3, 65536, 4)
+    assert extract_parameters(passwords.hash_password(PASSWORD)).memory_cost == 65536  # no app
+
+
+def test_production_refuses_the_cheap_hashing_of_the_tests():
+    with pytest.raises(UnsafeConfigError, match="PASSWORD_HASH_COST"):
+        _production_app(PASSWORD_HASH_COST="test")
+
+
+def test_the_test_suite_hashes_cheaply_and_still_verifies_a_strong_hash(app):
+    strong = passwords.STRONG.hash(PASSWORD)
+    with app.app_context():
+        assert extract_parameters(passwords.hash_password(PASSWORD)).memory_cost == 8
+        assert passwords.verify_password(strong, PASSWORD)
+        assert not passwords.verify_password(strong, PASSWORD + "x")
 
 
 def test_candidate_registration_stores_an_argon2_hash_and_a_profile(client, app):
@@ -217,7 +253,6 @@ def test_repeated_failures_throttle_the_attackers_browser_with_the_same_message(
 
 def test_login_is_rate_limited(app, make_user):
     app.config["RATELIMIT_ENABLED"] = True
-    from spt.extensions import limiter
 
     limiter.init_app(app)
     client = app.test_client()

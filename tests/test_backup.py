@@ -28,9 +28,10 @@ from spt.models import (
 )
 from spt.services import accounts, audit, backup, demo
 from tests.factories import PASSWORD
+from tests.isolation import RUN_ID
 
 PG_URL = os.environ.get("SPT_TEST_DATABASE_URL")
-RUN = os.environ.get("SPT_TEST_RUN_ID") or str(os.getpid())
+RUN = RUN_ID  # unique per run and xdist worker
 
 
 def _pg_database(name: str, *, time_zone: str | None = None) -> str:

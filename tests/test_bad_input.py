@@ -13,11 +13,17 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
+from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
+from spt.db import get_db
 from spt.errors import MESSAGES
-from spt.models import metadata
+from spt.models import User, metadata
+from spt.services import accounts
+from spt.services.errors import DomainError
+from tests.profiles import examples
 from tests.test_access_matrix import PERMISSIONS, _path, _routes, build_world
 
 INJECTIONS = ["' OR '1'='1' --", "'; DROP TABLE \"user\"; --", "<script>alert(1)</script>",
@@ -42,7 +48,7 @@ bad_text = st.one_of(
 )
 field_value = st.one_of(bad_text, st.lists(bad_text, min_size=2, max_size=3))
 # Per test: 6 tests, more than 1,000 generated requests in all (SPT_FUZZ_EXAMPLES to change).
-EXAMPLES = int(os.environ.get("SPT_FUZZ_EXAMPLES", "170"))
+EXAMPLES = int(os.environ.get("SPT_FUZZ_EXAMPLES") or examples(170))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -196,14 +202,6 @@ WEAK_PASSWORDS = ["kort", "password1234", "PASSWORD1234"]  # too short; in the s
 
 @pytest.mark.parametrize("weak", WEAK_PASSWORDS)
 def test_every_way_to_set_a_password_refuses_weak_ones(app, runner, make_user, weak):
-    from itsdangerous import URLSafeTimedSerializer
-    from sqlmodel import select
-
-    from spt.db import get_db
-    from spt.models import User
-    from spt.services import accounts
-    from spt.services.errors import DomainError
-
     user_id = make_user("candidate")
     with app.test_request_context():
         db = get_db()

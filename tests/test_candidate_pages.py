@@ -5,6 +5,7 @@ import json
 from sqlmodel import select
 
 from spt.db import get_db
+from spt.extensions import limiter
 from spt.models import (
     Candidate,
     CandidateSkill,
@@ -156,8 +157,6 @@ def test_suggest_endpoint_refuses_bad_queries(client):
 
 
 def test_suggest_endpoint_is_rate_limited(app):
-    from spt.extensions import limiter
-
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
     client = app.test_client()

@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from spt.db import get_db
-from spt.models import CareerPath, CareerPathStep, Module, ModuleSkill, Skill
+from spt.models import CareerPath, CareerPathStep, Module, ModuleSkill, Occupation, Skill
 
 
 @pytest.fixture
@@ -109,8 +109,6 @@ def test_admin_creates_a_career_path_with_steps(app, client, admin):
 
 
 def _solar_uri_suffix(app) -> str:
-    from spt.models import Occupation
-
     with app.app_context():
         uri = get_db().exec(select(Occupation.uri).where(
             Occupation.preferred_label == "monteur zonnepanelen")).one()

@@ -16,6 +16,7 @@ from sqlmodel import col, func, select
 
 from spt.db import get_db
 from spt.models import AuditEvent, Candidate, Employer, Match, Placement, StatusChange, User
+from spt.services import accounts
 from spt.services.pipeline import ACTIVE_WITH_EMPLOYER
 from tests.factories import PASSWORD, make_candidate, make_employer, make_match, make_placement
 from tests.test_employer_placements import seen
@@ -52,8 +53,6 @@ def race(*requests) -> list:
 def logged_in(app, role: str):
     """A new client with a new user of this role logged in: (client, user id)."""
     with app.app_context():
-        from spt.services import accounts
-
         email = f"race-{role}-{next(_numbers)}@example.nl"
         user = accounts.create_user(get_db(), email=email, password=PASSWORD, role=role)
         user_id = user.id

@@ -1,12 +1,15 @@
 """Configuration: defaults, SPT_* overrides and the production refusal."""
 
 import base64
+import os
+import random
 import secrets
 import subprocess
 import sys
 from datetime import timedelta
 
 import pytest
+from flask import request
 
 from spt import create_app
 from spt.config import (
@@ -76,8 +79,6 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
 
     @app.get("/_ip")
     def ip():
-        from flask import request
-
         return request.remote_addr
 
     response = app.test_client().get("/_ip", headers={"X-Forwarded-For": "203.0.113.9"})
@@ -101,7 +102,9 @@ def test_an_unknown_spt_env_from_the_environment_refuses_with_the_choices(value)
 @pytest.mark.parametrize("secret", [
     DEV_SECRET_KEY, "x" * 64, "ab" * 32, "0123456789abcdefghijklmnopqrstuv",
     "f3a9c1" + "abcdefghijklmnopqrstuvwxyz" + "9e4b7d2c8a6f1e3b5d7c9a2e4f6b",
-    "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbb", "test-secret", secrets.token_hex(8)])
+    "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbb", "test-secret",
+    # a fixed id: every pytest-xdist worker must collect the same test names
+    pytest.param(secrets.token_hex(8), id="random-16-hex")])
 def test_production_refuses_weak_or_published_secrets(secret):
     with pytest.raises(UnsafeConfigError, match="SPT_SECRET_KEY"):
         create_app({"SPT_ENV": "production", "SECRET_KEY": secret, "DATABASE_URL": "sqlite://"})
@@ -109,8 +112,6 @@ def test_production_refuses_weak_or_published_secrets(secret):
 
 @pytest.mark.parametrize("seed", range(20))
 def test_production_accepts_real_random_secrets(seed):
-    import random
-
     rng = random.Random(seed)
     for _ in range(1000):
         for secret in (rng.randbytes(16).hex(), rng.randbytes(32).hex(),
@@ -156,7 +157,6 @@ def test_a_dotenv_file_is_read_and_the_environment_wins(tmp_path, monkeypatch):
 def test_an_unknown_name_in_the_dotenv_file_refuses(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text("SPT_SECRET=abc\n")
-    import os
 
     with pytest.raises(UnsafeConfigError, match="SPT_SECRET"):
         from_environment(os.environ, env_file=env_file)

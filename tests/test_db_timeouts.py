@@ -6,6 +6,7 @@ another connection. 5 s is the promise to users; the checks allow it, they do no
 """
 
 import os
+import socket
 import sqlite3
 import time
 
@@ -15,7 +16,8 @@ from sqlalchemy.engine import make_url
 
 from bench.load_proxy import TcpProxy
 from spt import create_app
-from tests.factories import make_candidate
+from spt.db_watchdog import StatementWatchdog
+from tests.factories import PASSWORD, make_candidate
 
 PG_URL = os.environ.get("SPT_TEST_DATABASE_URL")
 PROMISE_S = 5
@@ -34,8 +36,6 @@ def assert_styled_503(response, seconds: float) -> None:
 
 
 def _login(app, client):
-    from tests.factories import PASSWORD
-
     user_id, _candidate = make_candidate(app, email="samira@example.nl")
     response = client.post("/inloggen", data={"email": "samira@example.nl",
                                               "password": PASSWORD})
@@ -107,14 +107,10 @@ def test_a_frozen_postgresql_gives_503_within_5_seconds_and_the_app_recovers(app
 
 
 def test_the_watchdog_cuts_a_statement_that_outlives_its_deadline():
-    from spt.db_watchdog import StatementWatchdog
-
     class Hanging:
         """A driver connection whose socket is a real one the watchdog can shut."""
 
         def __init__(self):
-            import socket
-
             self.left, self.right = socket.socketpair()
             self.pgconn = type("PgConn", (), {"socket": self.left.fileno()})()
 

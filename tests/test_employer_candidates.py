@@ -6,7 +6,17 @@ import pytest
 from sqlmodel import select
 
 from spt.db import get_db
-from spt.models import AuditEvent, Candidate, Match, OutboxMessage, User
+from spt.extensions import limiter
+from spt.models import (
+    AuditEvent,
+    Candidate,
+    Consent,
+    Employer,
+    Match,
+    OutboxMessage,
+    Placement,
+    User,
+)
 from spt.services import introductions
 from tests.factories import make_candidate, make_employer, make_match, make_placement
 
@@ -145,8 +155,6 @@ def test_accepting_an_introduction_records_the_meeting_audit_and_mail(app, clien
 
 def test_accepting_over_mentor_capacity_is_refused_with_an_explanation(app, client, setting):
     with app.app_context():
-        from spt.models import Employer
-
         db = get_db()
         db.get(Employer, setting["employer"]).mentor_capacity = 1
         db.commit()
@@ -164,8 +172,6 @@ def test_accepting_over_mentor_capacity_is_refused_with_an_explanation(app, clie
 
 def test_accepting_more_candidates_than_seats_is_refused(app, client, setting):
     with app.app_context():
-        from spt.models import Employer, Placement
-
         db = get_db()
         db.get(Employer, setting["employer"]).mentor_capacity = 5
         db.get(Placement, setting["placement"]).seats = 1
@@ -285,7 +291,6 @@ def test_profile_views_are_rate_limited(app, client, login):
                           status="voorgesteld")
     app.config["RATELIMIT_ENABLED"] = True
     app.config["EMPLOYER_PROFILE_RATE_LIMIT"] = "5 per minute"
-    from spt.extensions import limiter
 
     limiter.init_app(app)  # before the app's first request
     try:
@@ -305,8 +310,6 @@ def test_profile_views_are_rate_limited(app, client, login):
 
 def test_a_waiting_proposal_shows_pseudonymised_only_with_the_candidates_general_consent(app):
     """Before the candidate answers, the employer sees a number, never a name."""
-    from spt.models import Consent
-
     employer_user, employer_id = make_employer(app)
     placement_id = make_placement(app, employer_id)
     _user, candidate_id = make_candidate(app, first_name="Zeynep", last_name="Aydin",

@@ -8,6 +8,7 @@ from sqlmodel import func, select
 
 from spt.db import get_db
 from spt.models import AuditEvent, Employer, Occupation, Placement, PlacementSkill, Skill
+from spt.services import matchmaking
 from tests.factories import make_candidate, make_employer, make_placement
 
 KINDS = ("vacature", "wep", "bbl", "stage", "proefplaatsing")
@@ -272,8 +273,6 @@ def test_an_unverified_employers_open_placement_is_not_matched_yet(app, client, 
     response = save_placement(client, "/werkgever/plekken/nieuw", placement_form(status="open"))
     assert response.status_code == 302
     with app.app_context():
-        from spt.services import matchmaking
-
         db = get_db()
         assert db.exec(select(Placement)).one().status == "open"
         assert matchmaking.open_placements(db) == []

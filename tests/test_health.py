@@ -1,13 +1,14 @@
 """The health check: each part on its own, 503 when a required part is down (load balancers)."""
 
-import os
 
 import pytest
 
 from spt import migrate
 from spt.db import get_engine
+from tests.factories import make_candidate
+from tests.isolation import redis_test_url
 
-REDIS_URL = os.environ.get("SPT_TEST_REDIS_URL") or f"redis://127.0.0.1:6379/{2 + os.getpid() % 14}"
+REDIS_URL = redis_test_url()
 
 
 def test_healthz_reports_each_part_without_login_or_cookie(client):
@@ -21,8 +22,6 @@ def test_healthz_reports_each_part_without_login_or_cookie(client):
 
 
 def test_a_schema_behind_the_code_gives_503_on_healthz_and_pages(app, client, advisor):
-    from tests.factories import make_candidate
-
     make_candidate(app)
     with app.app_context():
         migrate.downgrade(get_engine(), "0002")

@@ -10,12 +10,13 @@ from spt.models import (
     CandidateSkill,
     Consent,
     IntakeDraft,
+    Match,
     Occupation,
     Skill,
     StatusChange,
     User,
 )
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_employer, make_placement
 from tests.mailbox import confirm, mails_to
 
 STEP1 = {"first_name": "Ali", "last_name": "Kaya", "email": "ali@example.nl",
@@ -225,14 +226,11 @@ def test_a_logged_in_candidate_finishes_without_a_new_account(app, client, make_
 
 
 def test_editing_a_finished_profile_recomputes_matches(app, client):
-    from tests.factories import make_employer, make_placement
-
     _user, employer_id = make_employer(app)
     placement_id = make_placement(app, employer_id, pc4="1096", essential=("storingen-zoeken",),
                                   title="servicemonteur", kind="wep")
     fill_steps(client)
     finish_and_log_in(app, client)
-    from spt.models import Match
 
     with app.app_context():
         assert get_db().exec(select(Match.placement_id)).all() == [placement_id]

@@ -1,19 +1,18 @@
 """Background jobs: in-process without Redis, on RQ with Redis, and the progress endpoint."""
 
-import os
 
 import pytest
+from rq import SimpleWorker
 from sqlmodel import select
 
 from spt import jobs
 from spt.db import get_db
 from spt.models import MatchRound, User
+from tests.isolation import redis_test_url
 
-# A Redis database of its own per run (SPT_TEST_REDIS_URL overrides), so parallel runs never
-# flush each other's queues.
-REDIS_TEST_URL = (
-    os.environ.get("SPT_TEST_REDIS_URL") or f"redis://127.0.0.1:6379/{2 + os.getpid() % 14}"
-)
+# A Redis database of its own per run and xdist worker (tests/isolation.py), so parallel runs
+# never flush each other's queues.
+REDIS_TEST_URL = redis_test_url()
 
 
 def add(db, *, a: int, b: int, progress):
@@ -104,8 +103,6 @@ def redis_app(app):
 
 
 def _work(app) -> None:
-    from rq import SimpleWorker
-
     with app.app_context():
         connection = jobs.redis_connection()
         SimpleWorker([jobs.queue(connection)], connection=connection).work(burst=True)

@@ -1,9 +1,13 @@
 """Outbound mail: kept in the outbox without SMTP, sent over SMTP when configured."""
 
+import smtplib
+
 from sqlmodel import select
 
 from spt.db import get_db
-from spt.models import OutboxMessage
+from spt.models import OutboxMessage, User
+from spt.services import introductions
+from tests.factories import make_candidate, make_employer, make_match, make_placement
 
 
 class FakeSMTP:
@@ -40,8 +44,6 @@ def test_without_smtp_mail_stays_in_the_outbox_for_admins(app, client, make_user
 
 
 def test_with_smtp_mail_is_sent_after_the_request(app, client, make_user, monkeypatch):
-    import smtplib
-
     FakeSMTP.sent = []
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     app.config["MAIL_URL"] = "smtp://spt:geheim@mail.example.nl:587"
@@ -54,8 +56,6 @@ def test_with_smtp_mail_is_sent_after_the_request(app, client, make_user, monkey
 
 
 def test_users_choose_which_mails_they_get(app, client, make_user, login):
-    from spt.models import User
-
     user_id = make_user("candidate")
     login(user_id)
     page = client.get("/account/meldingen").get_data(as_text=True)
@@ -66,10 +66,6 @@ def test_users_choose_which_mails_they_get(app, client, make_user, login):
 
 
 def test_an_introduction_mail_respects_the_candidates_choice(app):
-    from spt.models import User
-    from spt.services import introductions
-    from tests.factories import make_candidate, make_employer, make_match, make_placement
-
     _eu, employer_id = make_employer(app)
     placement_id = make_placement(app, employer_id)
     user_id, candidate_id = make_candidate(app, status="matchvoorstel")

@@ -1,11 +1,12 @@
 """Capacity-aware assignment: optimality against greedy, capacities, locks and exclusions."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bench.lp_reference import lp_optimum
 from matching import PlacementProfile, ScoredPair, assign, greedy_assign
+from tests.profiles import examples
 
 
 def place(key, seats=1, employer=None):
@@ -90,7 +91,7 @@ def rounds(draw):
     return pairs, placements, excluded, caps, [f"c{i}" for i in range(n_c)]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150))
 @given(rounds())
 def test_assignment_never_exceeds_capacity_nor_uses_excluded_pairs_and_beats_greedy(data):
     pairs, placements, excluded, caps, cands = data
@@ -109,13 +110,12 @@ def test_assignment_never_exceeds_capacity_nor_uses_excluded_pairs_and_beats_gre
     assert result.total_score >= greedy.total_score - 1e-9
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(rounds(), st.data())
 def test_a_feasible_locked_pair_is_always_assigned(data, draw):
     pairs, placements, _, _, cands = data
     open_places = [p.key for p in placements if p.seats > 0]
-    if not open_places:
-        return
+    assume(open_places)
     lock = (draw.draw(st.sampled_from(cands)), draw.draw(st.sampled_from(open_places)))
     result = assign(pairs, placements, locked=[lock], candidates=cands)
     assert lock in {(p.candidate_key, p.placement_key) for p in result.pairs}

@@ -1,6 +1,7 @@
 """Ranking: order and ties, both directions, top-k in chunks, and agreement with `score_pair`."""
 
 import dataclasses
+import random
 from datetime import date
 
 import pytest
@@ -16,6 +17,7 @@ from matching import (
     score_pair,
     top_k_pairs,
 )
+from tests.profiles import examples
 from tests.test_matching_scoring import (
     BRIDGES,
     KNOWLEDGE,
@@ -83,7 +85,7 @@ def test_empty_inputs_give_empty_rankings():
     assert top_k_pairs([], PlacementIndex.build([])) == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(
     st.lists(candidates(), min_size=1, max_size=4),
     st.lists(placements(), max_size=12),
@@ -112,7 +114,7 @@ def test_vectorised_scores_agree_with_score_pair(cands, plcs, use_knowledge):
             assert r.eligible == expected.eligible
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40))
 @given(
     st.lists(candidates(), min_size=1, max_size=6),
     st.lists(placements(), max_size=15),
@@ -131,8 +133,6 @@ def test_top_k_pairs_equals_the_head_of_each_ranking(cands, plcs, k):
 
 
 def test_random_bulk_data_agrees_with_the_per_pair_loop():
-    import random
-
     rng = random.Random(7)
     skills = [f"s{i}" for i in range(40)]
     plcs = [

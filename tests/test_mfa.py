@@ -9,7 +9,9 @@ from freezegun import freeze_time
 from sqlmodel import select
 
 from spt.db import get_db
+from spt.extensions import limiter
 from spt.models import AuditEvent, User
+from spt.services.demo import DEMO_TOTP_SECRET
 from spt.views.mfa import is_staff_endpoint
 from tests.conftest import PASSWORD
 
@@ -138,8 +140,6 @@ def test_wrong_codes_count_towards_the_lockout(mfa_app, client, make_user):
 
 
 def test_the_code_step_is_rate_limited(mfa_app, make_user):
-    from spt.extensions import limiter
-
     advisor = make_user("advisor")
     _give_secret(mfa_app, advisor)
     mfa_app.config["RATELIMIT_ENABLED"] = True
@@ -172,8 +172,6 @@ def test_the_mfa_flag_reads_false_from_the_environment(app, client, make_user):
 
 
 def test_demo_staff_log_in_with_the_printed_demo_key(mfa_app, runner, client):
-    from spt.services.demo import DEMO_TOTP_SECRET
-
     output = runner.invoke(args=["seed-demo"]).output
     assert DEMO_TOTP_SECRET in output
     response = client.post("/inloggen", data={"email": "adviseur@spt-match.nl",

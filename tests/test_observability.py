@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from spt import create_app
+from spt import create_app, observability
 from spt.config import UnsafeConfigError
 from spt.db import get_db
 from spt.models import User
@@ -19,8 +19,6 @@ def _json_lines(text: str) -> list[dict]:
 
 @pytest.fixture
 def json_app(app):
-    from spt import observability
-
     observability.configure_logging("json")
     yield app
     observability.configure_logging(app.config["LOG_FORMAT"])
@@ -64,8 +62,6 @@ def test_metrics_need_the_token_and_count_requests_per_route(app):
 @pytest.mark.parametrize("log_format", ["json", "text"])
 def test_a_failing_statement_never_carries_its_values_into_the_log(app, make_user, capsys,
                                                                   log_format):
-    from spt import observability
-
     make_user("candidate", email="fatma@example.nl")
     observability.configure_logging(log_format)
     with app.app_context():

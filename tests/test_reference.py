@@ -1,5 +1,7 @@
 """Reference data in the database: ESCO import, skills, modules, career paths, postcodes."""
 
+import time
+
 import pytest
 from sqlmodel import func, select
 
@@ -59,8 +61,6 @@ def test_jargon_is_kept_as_synonyms(app):
 
 
 def test_esco_import_is_fast_enough_on_an_empty_table(app):
-    import time
-
     with app.app_context():
         db = get_db()
         start = time.perf_counter()

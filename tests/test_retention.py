@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from sqlalchemy import func, inspect
 from sqlmodel import select
 
+from spt.config import from_environment
 from spt.db import get_db, get_engine
 from spt.models import (
     AuditEvent,
@@ -212,8 +213,6 @@ def test_months_before_clamps_to_the_end_of_the_month():
 
 
 def test_periods_come_from_the_environment_and_the_audit_floor_holds(app):
-    from spt.config import from_environment
-
     settings = from_environment({"SPT_RETENTION_AUDIT_MONTHS": "3",
                                  "SPT_RETENTION_INACTIVE_MONTHS": "18",
                                  "SPT_RETENTION_CLOSED_INTRODUCTION_WEEKS": "2"})

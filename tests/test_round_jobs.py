@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from redis import Redis
+from rq import SimpleWorker
 from sqlmodel import select
 
 from spt import jobs
@@ -98,8 +100,6 @@ def test_a_job_the_queue_lost_is_detected_and_can_be_started_again(app, client, 
 
 def test_a_queued_round_whose_queue_went_away_is_detected(app, client, advisor, market,
                                                           redis_app):
-    from redis import Redis
-
     round_id = _start(client)
     good = app.extensions["spt_redis"]
     app.extensions["spt_redis"] = Redis.from_url("redis://127.0.0.1:1/0",  # Redis went away
@@ -124,8 +124,6 @@ def test_a_round_started_while_redis_is_down_runs_in_the_request_and_says_so(app
 
 
 def _work(app) -> None:
-    from rq import SimpleWorker
-
     with app.app_context():
         connection = jobs.redis_connection()
         SimpleWorker([jobs.queue(connection)], connection=connection).work(burst=True)

@@ -3,8 +3,9 @@
 import pytest
 from sqlmodel import select
 
+from spt import jobs
 from spt.db import get_db
-from spt.models import AuditEvent, Match, MatchRound
+from spt.models import AuditEvent, Employer, Match, MatchRound, Placement
 from spt.services import introductions, rounds
 from tests.factories import make_candidate, make_employer, make_match, make_placement
 
@@ -66,8 +67,6 @@ def test_the_round_says_where_one_more_mentor_lets_a_waiting_candidate_start(
 
 def test_cap_on_proposals_per_placement(app, client, advisor, market):
     with app.app_context():
-        from spt.models import Employer
-
         db = get_db()
         for employer_id in (market["a"], market["b"]):
             row = db.get(Employer, employer_id)
@@ -122,8 +121,6 @@ def test_accepting_pairs_proposes_them_with_consent_pending(app, client, advisor
         assert {(m.candidate_id, m.placement_id) for m in proposed} == {
             (p["candidate_id"], p["placement_id"]) for p in pairs}
         for match in proposed:
-            from spt.models import Placement
-
             employer = db.get(Placement, match.placement_id).employer_id
             assert not introductions.identity_visible(db, candidate_id=match.candidate_id,
                                                       employer_id=employer)
@@ -154,8 +151,6 @@ def test_a_round_runs_as_a_background_job(app, advisor, market):
         db.commit()
         round_id = row.id
     with app.app_context():
-        from spt import jobs
-
         job_id = jobs.enqueue("match_round", round_id=round_id)
         assert jobs.status(job_id)["status"] == "finished"
     row = _round(app, round_id)

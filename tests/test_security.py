@@ -5,13 +5,20 @@ every table after erasure) are in tests/test_abuse.py and tests/test_access_matr
 """
 
 import smtplib
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from spt.db import get_db
-from spt.models import AuditEvent, Candidate, Employer, Match, OutboxMessage, User
-from spt.services import mail, passwords
+from spt.extensions import limiter
+from spt.forms.advisor import NotesForm
+from spt.forms.employer import DeclineForm, OutcomeForm
+from spt.models import AuditEvent, Candidate, Employer, Match, OutboxMessage, Placement, User
+from spt.models._base import utcnow
+from spt.services import accounts, mail, passwords, placements, privacy
+from spt.services.placements import BANDS
+from spt.services.privacy import COVERAGE
 from tests.conftest import PASSWORD
 from tests.factories import make_candidate, make_employer, make_match, make_placement
 from tests.mailbox import link_to, mails_to
@@ -23,8 +30,6 @@ def _events(app, action: str) -> list[AuditEvent]:
 
 
 def _limited(app):
-    from spt.extensions import limiter
-
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
     return limiter
@@ -75,8 +80,6 @@ def test_an_erased_candidate_leaves_every_list_ranking_and_count(app, client, ad
     user_id, candidate = make_candidate(app, first_name="Geest", status="voorgesteld")
     match = make_match(app, candidate, placement, status="voorgesteld")
     with app.app_context():
-        from spt.services import privacy
-
         privacy.erase_candidate(get_db(), candidate_id=candidate, actor_id=advisor)
     number = f"K-{candidate:06d}"
     for path in ("/adviseur/", "/adviseur/pipeline", f"/adviseur/plekken/{placement}"):
@@ -88,15 +91,10 @@ def test_an_erased_candidate_leaves_every_list_ranking_and_count(app, client, ad
         assert row.erased_at is not None and row.gender is None and row.hours_per_week is None
         assert row.level is None and row.available_from is None and row.themes == []
         assert db.get(Match, match).status == "uitgevallen"
-        from spt.models import Placement
-        from spt.services import placements
-
         assert placements.fitting_count(db, db.get(Placement, placement)) == 0
 
 
 def test_the_privacy_coverage_no_longer_claims_statuschange_holds_no_personal_data():
-    from spt.services.privacy import COVERAGE
-
     assert "no personal data" not in COVERAGE["statuschange"]
     assert "reasons cleared" in COVERAGE["statuschange"]
 
@@ -164,10 +162,6 @@ def test_a_subject_with_cr_lf_is_cleaned_and_a_bad_message_never_blocks_the_next
 
 
 def test_failures_are_counted_backed_off_and_set_aside_one_by_one(app, smtp):
-    from datetime import timedelta
-
-    from spt.models._base import utcnow
-
     smtp.refuse = {f"weg{i}@example.nl" for i in range(100)}
     with app.app_context():
         db = get_db()
@@ -234,7 +228,6 @@ def test_a_request_that_queues_mail_never_answers_500_when_sending_fails(app, cl
 def test_an_unknown_address_costs_the_same_hash_verification_as_a_known_one(client, make_user,
                                                                             monkeypatch):
     make_user("candidate", email="bekend@example.nl")
-    from spt.services import accounts
 
     calls = []
     monkeypatch.setattr(accounts, "verify_password",
@@ -361,8 +354,6 @@ def test_an_unverified_employer_sees_no_count_and_a_verified_one_a_band(app, cli
     assert "die nu passen" not in page
     assert "nadat een adviseur uw organisatie heeft gecontroleerd" in page
     with app.app_context():
-        from spt.models._base import utcnow
-
         get_db().get(Employer, employer).verified_at = utcnow()
         get_db().commit()
     page = client.get(f"/werkgever/plekken/{placement}").get_data(as_text=True)
@@ -370,8 +361,6 @@ def test_an_unverified_employer_sees_no_count_and_a_verified_one_a_band(app, cli
 
 
 def test_bands_never_show_a_small_exact_number():
-    from spt.services.placements import BANDS
-
     labels = [label for _upper, label in BANDS]
     assert labels[0] == "< 10" and all(label != "1" for label in labels)
 
@@ -428,9 +417,6 @@ def test_a_secret_link_is_made_fresh_at_sending(app, make_user, smtp, monkeypatc
 # 11. The smaller findings --------------------------------------------------------------------
 
 def test_notes_forms_tell_the_truth_about_the_right_of_access(app):
-    from spt.forms.advisor import NotesForm
-    from spt.forms.employer import DeclineForm, OutcomeForm
-
     with app.test_request_context():
         for form in (NotesForm(), DeclineForm(prefix="a"), OutcomeForm(prefix="b")):
             field = form.notes if hasattr(form, "notes") else form.note

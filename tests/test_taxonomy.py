@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from matching import Concept, Suggestion, Taxonomy, load_lexicon, load_reference, taxonomies
 from matching.taxonomy import DEFAULT_CUTOFF
+from tests.profiles import examples
 
 DATA = Path(__file__).resolve().parents[1] / "spt" / "data"
 LEXICON = load_lexicon(DATA)
@@ -207,7 +208,7 @@ def test_suggest_many_answers_like_suggest(occupations):
     ]
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=examples(150))
 @given(st.text(max_size=40), st.integers(min_value=0, max_value=8))
 def test_confidence_lies_in_zero_one_and_concepts_are_unique(text, limit):
     tax = Taxonomy.build(OCCUPATIONS, lexicon=LEXICON)

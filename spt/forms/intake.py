@@ -33,6 +33,8 @@ from wtforms.validators import (
 
 from spt.forms.catalogue import MultiCheckboxField, options
 from spt.models import NT2_LEVELS
+from spt.services import postcodes
+from spt.services.errors import DomainError
 
 REQUIRED = _l("Dit veld is verplicht.")
 THIS_YEAR = date.today().year
@@ -66,9 +68,6 @@ SKILL_LEVELS = [("1", _l("Basis")), ("2", _l("Goed")), ("3", _l("Expert"))]
 
 
 def _postcode_shape(_form, field) -> None:
-    from spt.services import postcodes
-    from spt.services.errors import DomainError
-
     try:
         postcodes.parse(field.data)
     except DomainError as error:

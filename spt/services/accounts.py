@@ -20,7 +20,7 @@ from spt.models import ROLES, Candidate, Employer, User
 from spt.models._base import utcnow
 from spt.services import audit, mail
 from spt.services.errors import DomainError
-from spt.services.passwords import hash_password, password_problem, verify_password
+from spt.services.passwords import dummy_hash, hash_password, password_problem, verify_password
 from spt.urls import external_url
 
 MAX_FAILED_LOGINS = 5
@@ -29,7 +29,6 @@ RESET_SALT = "spt-password-reset"
 CONFIRM_SALT = "spt-confirm-email"
 DEVICE_SALT = "spt-device"
 _NO = ("", "0", "false", "no", "nee", "off")
-_dummy_hash: str | None = None
 
 
 def login_refused() -> DomainError:
@@ -50,10 +49,8 @@ def find_by_email(db: Session, email: str) -> User | None:
 
 def _verify_or_pretend(user: User | None, password: str) -> bool:
     """Verify the password; for no user, verify against a dummy hash: the same work either way."""
-    global _dummy_hash
     if user is None:
-        _dummy_hash = _dummy_hash or hash_password("no account has this password, ever")
-        verify_password(_dummy_hash, password)
+        verify_password(dummy_hash(), password)
         return False
     return verify_password(user.password_hash, password)
 

@@ -8,8 +8,12 @@ serves (rate limits count per process, rounds run in the request), so they make 
 import time
 from functools import cache
 
+from alembic.config import Config
 from alembic.script import ScriptDirectory
 from flask import Flask
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Worker
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -18,6 +22,7 @@ from sqlmodel import Session, col, func, select
 
 from spt.db import get_engine
 from spt.extensions import limiter
+from spt.migrate import MIGRATIONS
 from spt.models import OutboxMessage
 
 STATEMENT_TIMEOUT_MS = 2000
@@ -27,10 +32,6 @@ REDIS_TIMEOUT_S = 1
 @cache
 def code_revision() -> str:
     """The newest migration this code ships (Alembic's head)."""
-    from alembic.config import Config
-
-    from spt.migrate import MIGRATIONS
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config).get_current_head()
@@ -61,10 +62,6 @@ def _redis(app: Flask) -> tuple[dict, dict]:
     url = app.config["REDIS_URL"]
     if not url:
         return {"status": "not_configured"}, {"status": "not_configured"}
-    from redis import Redis
-    from redis.exceptions import RedisError
-    from rq import Queue, Worker
-
     client = app.extensions.get("spt_health_redis")
     if client is None:
         client = app.extensions["spt_health_redis"] = Redis.from_url(

@@ -25,6 +25,7 @@ from spt.services import intake_typed as typed
 from spt.services.errors import DomainError
 from spt.services.intake_typed import TYPED
 from spt.services.passwords import hash_password, password_problem
+from spt.services.profile import as_draft
 
 PRIVACY_VERSION = "2026-11"
 PURPOSES = ("matching", "employers_pseudonymous", "mail", "research")
@@ -281,6 +282,5 @@ def _profile_as_draft(db: Session, user_id: int) -> dict:
     candidate = db.exec(select(Candidate).where(Candidate.user_id == user_id)).first()
     if candidate is None or candidate.intake_completed_at is None:
         return {}
-    from spt.services.profile import as_draft
 
     return as_draft(db, candidate)

@@ -7,6 +7,7 @@ from spt.models import Candidate, Consent, Employer, Match, Placement, User
 from spt.models._base import utcnow
 from spt.services import audit, mail, pipeline
 from spt.services.errors import DomainError, NotFound
+from spt.services.intake import PRIVACY_VERSION
 from spt.urls import external_url
 
 PURPOSE = "introduction"
@@ -121,8 +122,6 @@ def withdraw(db: Session, *, user: User, match_id: int) -> Match:
 
 
 def _privacy_version() -> str:
-    from spt.services.intake import PRIVACY_VERSION
-
     return PRIVACY_VERSION
 
 

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app, g, has_app_context
 from sqlmodel import Session, col, or_, select
 
+from spt.db import get_db
 from spt.models import OutboxMessage
 from spt.models._base import utcnow
 
@@ -95,8 +96,6 @@ def init_app(app) -> None:
     @app.after_request
     def deliver_after_request(response):
         if g.pop("mail_queued", False) and app.config["MAIL_URL"] and response.status_code < 400:
-            from spt.db import get_db
-
             try:
                 deliver_pending(get_db())
             except Exception:  # the answer the user waits for never depends on the mail server

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 import matching
+from spt.db import get_db
 from spt.models import (
     CandidateOccupation,
     CandidateSkill,
@@ -80,8 +81,6 @@ def warm_up(app) -> None:
 
     def build():
         with app.app_context():
-            from spt.db import get_db
-
             try:
                 open_index(get_db())  # builds the catalogue too
             except Exception:  # noqa: BLE001 - a cold cache is built on first use instead

@@ -190,7 +190,9 @@ def load_career_paths(db: Session) -> LoadSummary:
 
 def load_all(db: Session) -> list[LoadSummary]:
     """Load every kind of reference data in dependency order (idempotent)."""
-    from spt.services import matchmaking
+    # matchmaking -> postcodes -> reference: importing it at the top closes that cycle (issue 17
+    # item 3 untangles the services); the cache is only dropped after a load.
+    from spt.services import matchmaking  # noqa: PLC0415
 
     summaries = [import_esco(db), load_skills(db), load_modules(db), load_career_paths(db)]
     if any(s.added or s.updated for s in summaries):

@@ -19,6 +19,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from rq import get_current_job
 from sqlalchemy import update
 from sqlmodel import Session, col
 
@@ -117,8 +118,6 @@ def run_round(db: Session, round_id: int, attempt: int | None = None, progress=N
 
 def _after_crash(engine, round_id: int, attempt: int) -> None:
     """A retry is coming: wait for it; no retry left: the round failed."""
-    from rq import get_current_job
-
     job = get_current_job()
     if job is not None and (job.retries_left or 0) > 0:
         _mark(engine, round_id, attempt, status="wachtend", step="", progress=0)

@@ -16,6 +16,8 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from spt import create_app
+from spt.db import get_db
+from spt.services import demo
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps trying to reach Google's hosts, which
@@ -40,6 +42,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+            # One pytest-xdist worker runs every journey (--dist loadgroup): one Chromium, not one
+            # per worker.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -99,11 +104,9 @@ def live_server(browser, database_template, tmp_path):
     """
     app = create_app({"SECRET_KEY": "browser-test-secret",
                       "DATABASE_URL": database_template(tmp_path),
-                      "RATELIMIT_ENABLED": False, "MFA_REQUIRED": False})
+                      "RATELIMIT_ENABLED": False, "MFA_REQUIRED": False,
+                      "PASSWORD_HASH_COST": "test"})
     with app.app_context():
-        from spt.db import get_db
-        from spt.services import demo
-
         demo.seed(get_db())
     # werkzeug logs every request at INFO; a failing journey prints the page instead.
     werkzeug_log = logging.getLogger("werkzeug")
