@@ -12,7 +12,7 @@ mkdir "$WORK/src"
     | tar -x -C "$WORK/src" -f -
 python3 -m pip wheel --quiet --no-deps --wheel-dir "$WORK/dist" "$WORK/src"
 python3 -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install --quiet "$WORK"/dist/spt_match-*.whl
+"$WORK/venv/bin/pip" install --quiet -c "$CHECKOUT/constraints.txt" "$WORK"/dist/spt_match-*.whl
 cd "$WORK"  # nothing of the checkout on the path from here on
 INSTALLED="$("$WORK/venv/bin/python" -c 'import spt; print(spt.__file__)')"
 case "$INSTALLED" in "$WORK/venv/"*) ;; *) echo "spt imported from $INSTALLED"; exit 1 ;; esac
