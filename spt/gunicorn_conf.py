@@ -8,6 +8,7 @@ import os
 from prometheus_client import multiprocess
 
 from spt.config import web_settings
+from spt.services.matchmaking import warm_up
 
 # Parsed by spt/config.py like every SPT_* setting: a typo or a value that does not parse
 # refuses to start with the reason.
@@ -52,3 +53,12 @@ def child_exit(_server, worker) -> None:
     """A worker that ends leaves the shared metrics (PROMETHEUS_MULTIPROC_DIR) cleanly."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker) -> None:
+    """Build the catalogue and the placement index before this worker takes a request.
+
+    A new or recycled worker would otherwise serve its first visitors while it builds (seconds
+    of CPU): the other workers keep serving until this one is warm.
+    """
+    warm_up(worker.wsgi)

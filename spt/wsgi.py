@@ -1,7 +1,9 @@
-"""WSGI entry point of the installed package: gunicorn -c python:spt.gunicorn_conf spt.wsgi:app."""
+"""WSGI entry point of the installed package: gunicorn -c python:spt.gunicorn_conf spt.wsgi:app.
+
+The matcher's catalogue and placement index are built by gunicorn's post_worker_init hook
+(spt/gunicorn_conf.py), before the worker takes its first request.
+"""
 
 from spt import create_app
-from spt.services.matchmaking import warm_up
 
 app = create_app()
-warm_up(app)  # each worker builds the matcher's catalogue at start, not on a visitor's request

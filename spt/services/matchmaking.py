@@ -77,16 +77,12 @@ def changed(db: Session) -> None:
 
 
 def warm_up(app) -> None:
-    """Build the catalogue in the background at start, so no visitor waits for it."""
-
-    def build():
-        with app.app_context():
-            try:
-                open_index(get_db())  # builds the catalogue too
-            except Exception:  # noqa: BLE001 - a cold cache is built on first use instead
-                app.logger.warning("Catalogue warm-up failed; it is built on first use.")
-
-    threading.Thread(target=build, name="catalogue-warm-up", daemon=True).start()
+    """Build the catalogue and the placement index now (a worker does this before it serves)."""
+    with app.app_context():
+        try:
+            open_index(get_db())  # builds the catalogue too
+        except Exception:  # noqa: BLE001 - a cold cache is built on first use instead
+            app.logger.warning("Catalogue warm-up failed; it is built on first use.")
 
 
 def _build_catalogue(db: Session, version: str) -> Catalogue:
