@@ -22,7 +22,7 @@ TRUE_WORDS = ("1", "true", "yes", "on", "ja")
 FALSE_WORDS = ("0", "false", "no", "off", "nee")
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_BITS = 80  # plug-in estimate: random 32-character hex measures 100-125, rarely below 90
-MAX_SEQUENCE_STEPS = 16  # "abcdefghijklmnopq"; random hex has a run this long about once in 10^12 keys
+MAX_SEQUENCE_STEPS = 16  # "abcdefghijklmnopq"; random hex has such a run about once in 10^12 keys
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Published secrets: in the repository, the README or the demo; never a production key.
 KNOWN_SECRETS = frozenset({DEV_SECRET_KEY, "test-secret", "changeme", "secret"})
@@ -111,6 +111,9 @@ def defaults(instance_path: str) -> dict:
         "LANGUAGES": ("nl", "en"),
         "PASSWORD_RESET_MAX_AGE": 3600,
         "EMAIL_CONFIRM_MAX_AGE": 7 * 24 * 3600,
+        "INTAKE_RESUME_MAX_AGE": 7 * 24 * 3600,  # the mailed "ga verder" link of an intake
+        # Mails with a "ga verder" link from one address (step 1 saves, new-link requests).
+        "INTAKE_LINK_RATE_LIMIT": "5 per minute;20 per hour",
         "LOGIN_RATE_LIMIT": "10 per minute",
         # Checks of the current password by a logged-in user (/wachtwoord, account deletion).
         "PASSWORD_CHECK_RATE_LIMIT": "5 per minute;20 per hour",

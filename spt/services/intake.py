@@ -20,7 +20,7 @@ from spt.models import (
     User,
 )
 from spt.models._base import utcnow
-from spt.services import accounts, audit, matches, postcodes
+from spt.services import accounts, audit, intake_drafts, matches, postcodes
 from spt.services import intake_typed as typed
 from spt.services.errors import DomainError
 from spt.services.intake_typed import TYPED
@@ -80,6 +80,8 @@ def save_step(db: Session, *, user_id: int | None, token: str, step: int, values
     draft.step = max(draft.step, min(step + (0 if check else 1), STEPS))
     draft.updated_at = utcnow()
     db.add(draft)
+    if step == 1 and user_id is None:
+        intake_drafts.remember_address(db, draft, values["email"])
     candidate = _finished_candidate(db, user_id)
     if candidate is not None:
         _apply(db, candidate, {str(step): values})
