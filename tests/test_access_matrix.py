@@ -53,6 +53,8 @@ PERMISSIONS = {
     "GET /intake/": INTAKE,
     "GET /intake/<int:number>": INTAKE, "POST /intake/<int:number>": INTAKE,
     "GET /intake/6": INTAKE, "POST /intake/6": INTAKE,
+    "GET /intake/verder": INTAKE, "POST /intake/verder": INTAKE,
+    "GET /intake/verder/<token>": INTAKE, "POST /intake/verder/<token>": INTAKE,
     # every logged-in user
     "POST /uitloggen": USERS,
     "GET /wachtwoord": USERS, "POST /wachtwoord": USERS,
@@ -64,7 +66,9 @@ PERMISSIONS = {
     "GET /kandidaat/mijn-gegevens.json": CANDIDATE,
     "GET /kandidaat/verwijderen": CANDIDATE, "POST /kandidaat/verwijderen": CANDIDATE,
     "POST /kandidaat/introducties/<int:match_id>/antwoord": CANDIDATE,
+    "GET /kandidaat/introducties/<int:match_id>/intrekken": CANDIDATE,
     "POST /kandidaat/introducties/<int:match_id>/intrekken": CANDIDATE,
+    "POST /kandidaat/introducties/<int:match_id>/herstellen": CANDIDATE,
     "POST /kandidaat/plekken/<int:placement_id>/meeloopdag": CANDIDATE,
     # employers
     "GET /werkgever/": EMPLOYER,

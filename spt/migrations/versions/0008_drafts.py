@@ -1,4 +1,5 @@
-"""drafts: a visitor's intake kept against the step-1 address, resumed by a mailed link
+"""drafts: a visitor's intake kept against the step-1 address, resumed by a mailed link;
+matches remember that the candidate said no to the employer (candidate_declined_at)
 
 Revision ID: 0008_drafts
 Revises: 0005_recognition
@@ -22,8 +23,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('resume_nonce', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False, server_default=sa.text("''")))
         batch_op.create_index(batch_op.f('ix_intakedraft_email'), ['email'], unique=False)
 
+    with op.batch_alter_table('match', schema=None, recreate='never') as batch_op:
+        batch_op.add_column(sa.Column('candidate_declined_at', sa.DateTime(timezone=True), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('match', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('candidate_declined_at')
+
     with op.batch_alter_table('intakedraft', schema=None, recreate='never') as batch_op:
         batch_op.drop_index(batch_op.f('ix_intakedraft_email'))
         batch_op.drop_column('resume_nonce')
