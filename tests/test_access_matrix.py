@@ -33,6 +33,7 @@ INTAKE = frozenset({"anonymous", "candidate"})  # staff and employers are refuse
 EMPLOYER = frozenset({"employer"})
 ADMIN = frozenset({"admin"})
 CATALOGUE = "/beheer/<any(vaardigheden, modules, loopbaanpaden):name>"
+CONSENT = "/kandidaat/toestemming/<any(matching, employers_pseudonymous, mail, research):purpose>"
 
 PERMISSIONS = {
     # public pages, accounts and the intake
@@ -69,6 +70,10 @@ PERMISSIONS = {
     "GET /kandidaat/introducties/<int:match_id>/intrekken": CANDIDATE,
     "POST /kandidaat/introducties/<int:match_id>/intrekken": CANDIDATE,
     "POST /kandidaat/introducties/<int:match_id>/herstellen": CANDIDATE,
+    "GET /kandidaat/toestemming": CANDIDATE,
+    f"GET {CONSENT}/intrekken": CANDIDATE,
+    f"POST {CONSENT}/intrekken": CANDIDATE,
+    f"POST {CONSENT}/geven": CANDIDATE,
     "POST /kandidaat/plekken/<int:placement_id>/meeloopdag": CANDIDATE,
     # employers
     "GET /werkgever/": EMPLOYER,

@@ -154,3 +154,58 @@ def test_withdrawing_without_consent_and_other_peoples_matches_are_refused(app, 
     for path in ("intrekken", "herstellen"):
         assert other.post(f"/kandidaat/introducties/{match_id}/{path}").status_code == 404
     assert statuses(app, [match_id]) == ["voorgesteld"]
+
+
+def test_consent_for_matching_can_be_withdrawn_and_given_again_without_deleting_the_account(
+        app, make_user):
+    user_id, candidate_id = make_candidate(app, email="samira@example.nl")
+    advisor = make_user("advisor", email="adviseur@spt.nl")
+    with app.app_context():
+        db = get_db()
+        from spt.models import Candidate
+        candidate = db.get(Candidate, candidate_id)
+        candidate.advisor_id = advisor
+        db.add(Consent(candidate_id=candidate_id, purpose="matching", granted=True,
+                       privacy_version="2026-11"))
+        db.add(candidate)
+        db.commit()
+    _eu, employer_id = make_employer(app)
+    computed = make_match(app, candidate_id, make_placement(app, employer_id))
+    client = login_as(app, user_id)
+    overview = client.get("/kandidaat/toestemming").get_data(as_text=True)
+    assert "Ja, toestemming gegeven" in overview
+    page = client.get("/kandidaat/toestemming/matching/intrekken")
+    assert page.status_code == 200 and "account en je gegevens blijven" in page.get_data(
+        as_text=True)
+    with app.app_context():
+        assert get_db().get(Match, computed) is not None  # asking changes nothing
+    assert client.post("/kandidaat/toestemming/matching/intrekken").status_code == 302
+    with app.app_context():
+        from spt.services import advisor_review, consents
+        db = get_db()
+        assert db.get(User, user_id) is not None
+        assert db.get(Match, computed) is None  # no computed matches without consent
+        assert consents.current(db, candidate_id)["matching"] is False
+        assert candidate_id not in [c.id for c in advisor_review.active_candidates(db)]
+    assert any("ingetrokken" in subject for subject, _b in mails(app, "adviseur@spt.nl"))
+    home = client.get("/kandidaat/").get_data(as_text=True)
+    assert "toestemming voor matching ingetrokken" in home
+    again = client.post("/kandidaat/toestemming/matching/intrekken")
+    assert again.status_code == 400 and "staat al uit" in again.get_data(as_text=True)
+    assert client.post("/kandidaat/toestemming/matching/geven").status_code == 302
+    with app.app_context():
+        from spt.services import advisor_review, consents
+        db = get_db()
+        assert consents.current(db, candidate_id)["matching"] is True
+        assert candidate_id in [c.id for c in advisor_review.active_candidates(db)]
+        history = db.exec(select(Consent).where(Consent.candidate_id == candidate_id,
+                                                Consent.purpose == "matching")).all()
+        assert [c.granted for c in history] == [True, False, True]
+        assert [c.withdrawn_at is None for c in history] == [False, False, True]
+
+
+def test_an_unknown_consent_is_a_404(app):
+    user_id, _candidate = make_candidate(app)
+    client = login_as(app, user_id)
+    assert client.get("/kandidaat/toestemming/verkopen/intrekken").status_code == 404
+    assert client.post("/kandidaat/toestemming/verkopen/geven").status_code == 404

@@ -22,11 +22,11 @@ from spt.models import (
 from spt.models._base import utcnow
 from spt.services import accounts, audit, intake_drafts, matches, postcodes
 from spt.services import intake_typed as typed
+from spt.services.consents import PRIVACY_VERSION
 from spt.services.errors import DomainError
 from spt.services.intake_typed import TYPED
 from spt.services.passwords import hash_password, password_problem
 
-PRIVACY_VERSION = "2026-11"
 PURPOSES = ("matching", "employers_pseudonymous", "mail", "research")
 STEPS = 6
 REQUIRED_STEPS = (1, 4, 5)  # steps 2 and 3 may stay empty: a school leaver has no jobs yet

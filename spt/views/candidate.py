@@ -8,7 +8,7 @@ from spt.auth import role_required
 from spt.db import get_db
 from spt.extensions import limiter
 from spt.forms.candidate import ConfirmForm, ConsentAnswerForm, DeleteAccountForm
-from spt.services import accounts, career, introductions, privacy
+from spt.services import accounts, career, consents, introductions, privacy
 from spt.services.errors import DomainError, NotFound
 from spt.services.pipeline import MATCH_STATUSES
 from spt.services.profile import as_draft, completeness
@@ -16,6 +16,7 @@ from spt.views import add_error, render_form
 from spt.views.auth import password_check_limit, per_user, sessions_ended, trusted_device
 
 bp = Blueprint("candidate", __name__, url_prefix="/kandidaat")
+PURPOSE = f"any({', '.join(consents.PURPOSES)})"
 
 
 def _candidate():
@@ -86,6 +87,43 @@ def undo_withdrawal(match_id: int):
     flash(_("Je toestemming staat weer aan. Je adviseur en de werkgever weten het."),
           "success")
     return redirect(url_for(".home", _anchor="intro-titel"))
+
+
+@bp.get("/toestemming")
+@role_required("candidate")
+def consent_overview():
+    """Every consent, each with a way to withdraw it or give it again."""
+    candidate = _candidate()
+    return render_template("kandidaat/toestemming.html", purposes=consents.PURPOSES,
+                           answers=consents.current(get_db(), candidate.id),
+                           employers=introductions.for_candidate(get_db(), candidate.id),
+                           form=ConfirmForm())
+
+
+@bp.route(f"/toestemming/<{PURPOSE}:purpose>/intrekken", methods=["GET", "POST"])
+@role_required("candidate")
+def withdraw_purpose(purpose: str):
+    """Withdraw one consent after a page that says what stops; the account stays."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        consents.set_purpose(get_db(), user=current_user, purpose=purpose, granted=False)
+        flash(_("Je toestemming is ingetrokken. Vergist? Geef hem hieronder opnieuw."),
+              "success")
+        return redirect(url_for(".consent_overview"))
+    return render_template("kandidaat/toestemming_intrekken.html", form=form,
+                           text=consents.PURPOSES[purpose],
+                           effect=consents.WHEN_WITHDRAWN[purpose])
+
+
+@bp.post(f"/toestemming/<{PURPOSE}:purpose>/geven")
+@role_required("candidate")
+def give_purpose(purpose: str):
+    """Give one consent (again)."""
+    if not ConfirmForm().validate_on_submit():
+        raise DomainError(_("Het formulier is verlopen. Probeer het opnieuw."))
+    consents.set_purpose(get_db(), user=current_user, purpose=purpose, granted=True)
+    flash(_("Je toestemming staat weer aan."), "success")
+    return redirect(url_for(".consent_overview"))
 
 
 @bp.post("/plekken/<int:placement_id>/meeloopdag")
