@@ -253,6 +253,16 @@ def digest_command():
     click.echo(f"{notifications.send_digest(get_db())} digest-mails klaargezet.")
 
 
+@click.command("send-news")
+@with_appcontext
+def send_news_command():
+    """Mail candidates who asked for it the new places that fit them (run daily, e.g. cron)."""
+    from spt.db import get_db
+    from spt.services import candidate_news
+
+    click.echo(f"{candidate_news.send_news(get_db())} mails over nieuwe plekken klaargezet.")
+
+
 @click.command("reset-mfa")
 @click.option("--email", required=True)
 @with_appcontext
@@ -278,5 +288,5 @@ def register_commands(app) -> None:
     """Attach the commands to the app (also reachable through `flask --app spt`)."""
     for command in (db_group, create_user, import_esco, load_reference, seed_demo, demo_command,
                     send_mail, worker_command, backup_command, restore_command, purge_expired,
-                    digest_command, reset_mfa):
+                    digest_command, send_news_command, reset_mfa):
         app.cli.add_command(command)

@@ -67,6 +67,8 @@ SETTINGS = (
     Setting("SPT_RETENTION_AUDIT_MONTHS", "RETENTION_AUDIT_MONTHS", "int", 24),
     Setting("SPT_RETENTION_INTAKE_DRAFT_DAYS", "RETENTION_INTAKE_DRAFT_DAYS", "int", 30, 1),
     Setting("SPT_RETENTION_OUTBOX_DAYS", "RETENTION_OUTBOX_DAYS", "int", 90, 1),
+    # Days between two mails about new places and training (for candidates who chose them).
+    Setting("SPT_NEWS_INTERVAL_DAYS", "NEWS_INTERVAL_DAYS", "int", 7, 1),
 )
 # Read by gunicorn.conf.py through web_settings(): gunicorn's names and types.
 WEB_SETTINGS = (

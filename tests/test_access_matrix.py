@@ -43,6 +43,7 @@ PERMISSIONS = {
     "GET /hoe-werkt-het-matchen": PUBLIC,
     "GET /privacy": PUBLIC,
     "GET /e-mailadres-bevestigen/<token>": PUBLIC,
+    "GET /afmelden/<token>": PUBLIC, "POST /afmelden/<token>": PUBLIC,
     "GET /healthz": PUBLIC,
     "GET /api/suggest": PUBLIC,
     "GET /inloggen": PUBLIC, "POST /inloggen": PUBLIC,

@@ -181,7 +181,8 @@ class ConsentForm(FlaskForm):
         DataRequired(_l("Zonder deze toestemming kunnen wij je niet helpen."))])
     consent_employers = BooleanField(_l(
         "Een adviseur mag mijn profiel zonder naam laten zien aan werkgevers."))
-    consent_mail = BooleanField(_l("Ik wil e-mail over nieuwe plekken en scholing."))
+    consent_mail = BooleanField(_l(
+        "Ik wil e-mail over nieuwe plekken die bij mij passen, met scholing die daarbij helpt."))
     consent_research = BooleanField(_l(
         "Mijn gegevens mogen zonder naam gebruikt worden voor onderzoek."))
 

@@ -53,6 +53,10 @@ class Candidate(SQLModel, table=True):
     updated_at: datetime | None = moment()
     # When the "your data will be removed" reminder went out for the current inactive period.
     retention_reminder_at: datetime | None = moment()
+    # The mail about new places and training (consent "mail"): when it last went, and which
+    # places it has named, so the next one tells only what is new.
+    news_sent_at: datetime | None = moment()
+    news_placement_ids: list[int] = json_list()
     # Erased on request or after the retention period: an anonymous row kept for the KPIs only.
     erased_at: datetime | None = moment(index=True)
     # Optimistic locking: every update checks and raises it (StaleDataError -> 409).

@@ -78,6 +78,7 @@ class Overview:
     advisor_email: str | None
     enrolments: tuple = ()  # (ModuleEnrolment, Module) pairs the advisor recorded
     matching_off: bool = False  # consent for matching withdrawn: no routes or places
+    wants_news: bool = False  # chose the mail about new places and training
 
 
 def candidate_of(db: Session, user_id: int) -> Candidate | None:
@@ -97,6 +98,7 @@ def overview(db: Session, candidate: Candidate) -> Overview:
     return Overview(
         candidate=candidate, status=str(pipeline.CANDIDATE_STATUSES.get(candidate.status, "")),
         completeness=completeness(as_draft(db, candidate)), matching_off=matching_off,
+        wants_news=consents.current(db, candidate.id)["mail"],
         paths=() if matching_off else _paths(db, catalogue, profile, modules),
         placements=tuple(_placement_view(db, catalogue, profile, p, r, modules)
                          for p, r in ranked),

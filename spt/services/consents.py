@@ -21,7 +21,8 @@ PURPOSES = {
                    "Daarbij helpt software die plekken rangschikt; een adviseur beslist."),
     "employers_pseudonymous": _l("Een adviseur mag mijn profiel zonder naam laten zien aan "
                                  "werkgevers."),
-    "mail": _l("Ik wil e-mail over nieuwe plekken en scholing."),
+    "mail": _l("Ik wil e-mail over nieuwe plekken die bij mij passen, met scholing die "
+               "daarbij helpt."),
     "research": _l("Mijn gegevens mogen zonder naam gebruikt worden voor onderzoek."),
 }
 # What stops when a consent is withdrawn, said on the page that asks to confirm.
