@@ -149,3 +149,39 @@ def test_the_page_says_how_to_continue_later(client, make_user, login):
     assert "Je kunt later verder gaan." not in html
     login(make_user("candidate"))
     assert "bij je account" in client.get("/intake/1").get_data(as_text=True)
+
+
+def test_link_mails_are_rate_limited_so_step_one_cannot_bomb_an_inbox(app):
+    from spt.extensions import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    app.config["INTAKE_LINK_RATE_LIMIT"] = "3 per minute"
+    limiter.init_app(app)
+    client = app.test_client()
+    try:
+        steps = [client.post("/intake/1", data=STEP1 | {"email": f"doel{n}@example.nl"})
+                 .status_code for n in range(4)]
+        asks = [client.post("/intake/verder", data={"email": "doel@example.nl"}).status_code
+                for _ in range(4)]
+        other_steps = client.get("/intake/2").status_code
+    finally:
+        limiter.enabled = False
+    assert steps == [302, 302, 302, 429] and asks[-1] == 429 and other_steps == 200
+    assert mails_to(app, "doel3@example.nl") == []
+
+
+def test_two_browsers_opening_the_same_link_at_once_only_one_takes_the_draft(app, client):
+    fill_steps(client, upto=1)
+    path = link_to(app, "ali@example.nl", LINK)
+    token = path.rsplit("/", 1)[1]
+    from spt.services import intake_drafts
+    from spt.services.errors import DomainError
+
+    with app.app_context():
+        first, second = get_db(), None
+        intake_drafts.check_link(first, token=token)  # both browsers passed the check ...
+        with app.app_context():
+            second = get_db()
+            assert intake_drafts.resume(second, token=token)  # ... the other one was quicker
+        with pytest.raises(DomainError, match="al gebruikt"):
+            intake_drafts.resume(first, token=token)

@@ -12,7 +12,7 @@ import secrets
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from spt.models import Candidate, IntakeDraft, User
 from spt.models._base import utcnow
@@ -112,19 +112,23 @@ def resume(db: Session, *, token: str, user: User | None = None) -> str | None:
     draft becomes the account's (None is returned).
     """
     draft = check_link(db, token=token)
-    draft.resume_nonce = secrets.token_urlsafe(16)
-    draft.token = secrets.token_urlsafe(32)
-    draft.updated_at = utcnow()
-    if user is not None:
-        if _normalise(user.email) != draft.email or not _may_claim(db, user):
-            raise DomainError(_("Deze link hoort bij een ander account of bij een intake die al "
-                                "klaar is. Log uit en open de link opnieuw."))
-        draft.user_id = user.id
-    db.add(draft)
+    if user is not None and (_normalise(user.email) != draft.email or not _may_claim(db, user)):
+        raise DomainError(_("Deze link hoort bij een ander account of bij een intake die al "
+                            "klaar is. Log uit en open de link opnieuw."))
+    changes = {"resume_nonce": secrets.token_urlsafe(16), "token": secrets.token_urlsafe(32),
+               "updated_at": utcnow(), "user_id": user.id if user else None}
+    # Only one of two browsers that open the same link at once takes the draft over.
+    used = db.exec(update(IntakeDraft).where(IntakeDraft.id == draft.id,
+                                             IntakeDraft.resume_nonce == draft.resume_nonce)
+                   .values(**changes))
+    if used.rowcount != 1:
+        db.rollback()
+        raise DomainError(_("Deze link is ongeldig of al gebruikt. Vraag hieronder een nieuwe "
+                            "aan."))
     audit.record(db, actor_id=user.id if user else None, action="intake.resumed",
                  subject_type="intake_draft", subject_id=draft.id)
     db.commit()
-    return None if user is not None else draft.token
+    return None if user is not None else changes["token"]
 
 
 def _may_claim(db: Session, user: User) -> bool:
