@@ -12,7 +12,16 @@ from spt import create_app, migrate, worker
 from spt.config import UnsafeConfigError
 from spt.db import get_db, get_engine
 from spt.models._base import utcnow
-from spt.services import accounts, backup, demo, mail, notifications, reference, retention
+from spt.services import (
+    accounts,
+    backup,
+    candidate_news,
+    demo,
+    mail,
+    notifications,
+    reference,
+    retention,
+)
 from spt.services import admin as admin_service
 from spt.services.errors import DomainError
 
@@ -210,6 +219,13 @@ def digest_command():
     click.echo(f"{notifications.send_digest(get_db())} digest-mails klaargezet.")
 
 
+@click.command("send-news")
+@with_appcontext
+def send_news_command():
+    """Mail candidates who asked for it the new places that fit them (run daily, e.g. cron)."""
+    click.echo(f"{candidate_news.send_news(get_db())} mails over nieuwe plekken klaargezet.")
+
+
 @click.command("reset-mfa")
 @click.option("--email", required=True)
 @with_appcontext
@@ -230,5 +246,5 @@ def register_commands(app) -> None:
     """Attach the commands to the app (also reachable through `flask --app spt`)."""
     for command in (db_group, create_user, import_esco, load_reference, seed_demo, demo_command,
                     send_mail, worker_command, backup_command, restore_command, purge_expired,
-                    digest_command, reset_mfa):
+                    digest_command, send_news_command, reset_mfa):
         app.cli.add_command(command)

@@ -78,6 +78,8 @@ SETTINGS = (
     Setting("SPT_METRICS_TOKEN", "METRICS_TOKEN", "str", ""),
     # Unhandled errors go to Sentry (without personal data) when set; needs spt-match[sentry].
     Setting("SPT_SENTRY_DSN", "SENTRY_DSN", "str", ""),
+    # Days between two mails about new places and training (for candidates who chose them).
+    Setting("SPT_NEWS_INTERVAL_DAYS", "NEWS_INTERVAL_DAYS", "int", 7, 1),
 )
 # Read by gunicorn.conf.py through web_settings(): gunicorn's names and types.
 WEB_SETTINGS = (
@@ -122,6 +124,9 @@ def defaults(instance_path: str) -> dict:
         "LANGUAGES": ("nl", "en"),
         "PASSWORD_RESET_MAX_AGE": 3600,
         "EMAIL_CONFIRM_MAX_AGE": 7 * 24 * 3600,
+        "INTAKE_RESUME_MAX_AGE": 7 * 24 * 3600,  # the mailed "ga verder" link of an intake
+        # Mails with a "ga verder" link from one address (step 1 saves, new-link requests).
+        "INTAKE_LINK_RATE_LIMIT": "5 per minute;20 per hour",
         "LOGIN_RATE_LIMIT": "10 per minute",
         # Checks of the current password by a logged-in user (/wachtwoord, account deletion).
         "PASSWORD_CHECK_RATE_LIMIT": "5 per minute;20 per hour",

@@ -16,7 +16,14 @@ def mails_to(app, address: str) -> list[tuple[str, str]]:
         db = get_db()
         messages = db.exec(select(OutboxMessage).where(OutboxMessage.recipient == address)
                            .order_by(OutboxMessage.id)).all()
-        return [(m.subject, mail.body_for_recipient(db, m)) for m in messages]
+        return [(m.subject, _received(db, m)) for m in messages]
+
+
+def _received(db, message) -> str:
+    try:
+        return mail.body_for_recipient(db, message)
+    except mail.PermanentFailure:  # its link no longer works (a finished intake's link)
+        return mail.shown_body(message)
 
 
 def link_to(app, address: str, fragment: str) -> str:

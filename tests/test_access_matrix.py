@@ -35,6 +35,7 @@ ADMIN = frozenset({"admin"})
 # Routes opened by a bearer token, not a login: a login would not help, so everyone gets a 404.
 TOKEN_ONLY = frozenset({"GET /metrics"})
 CATALOGUE = "/beheer/<any(vaardigheden, modules, loopbaanpaden):name>"
+CONSENT = "/kandidaat/toestemming/<any(matching, employers_pseudonymous, mail, research):purpose>"
 
 PERMISSIONS = {
     # public pages, accounts and the intake
@@ -44,6 +45,7 @@ PERMISSIONS = {
     "GET /hoe-werkt-het-matchen": PUBLIC,
     "GET /privacy": PUBLIC,
     "GET /e-mailadres-bevestigen/<token>": PUBLIC,
+    "GET /afmelden/<token>": PUBLIC, "POST /afmelden/<token>": PUBLIC,
     "GET /healthz": PUBLIC,
     "GET /metrics": frozenset(),  # a bearer token (SPT_METRICS_TOKEN), never a role
     "GET /api/suggest": PUBLIC,
@@ -56,6 +58,8 @@ PERMISSIONS = {
     "GET /intake/": INTAKE,
     "GET /intake/<int:number>": INTAKE, "POST /intake/<int:number>": INTAKE,
     "GET /intake/6": INTAKE, "POST /intake/6": INTAKE,
+    "GET /intake/verder": INTAKE, "POST /intake/verder": INTAKE,
+    "GET /intake/verder/<token>": INTAKE, "POST /intake/verder/<token>": INTAKE,
     # every logged-in user
     "POST /uitloggen": USERS,
     "GET /wachtwoord": USERS, "POST /wachtwoord": USERS,
@@ -67,7 +71,13 @@ PERMISSIONS = {
     "GET /kandidaat/mijn-gegevens.json": CANDIDATE,
     "GET /kandidaat/verwijderen": CANDIDATE, "POST /kandidaat/verwijderen": CANDIDATE,
     "POST /kandidaat/introducties/<int:match_id>/antwoord": CANDIDATE,
+    "GET /kandidaat/introducties/<int:match_id>/intrekken": CANDIDATE,
     "POST /kandidaat/introducties/<int:match_id>/intrekken": CANDIDATE,
+    "POST /kandidaat/introducties/<int:match_id>/herstellen": CANDIDATE,
+    "GET /kandidaat/toestemming": CANDIDATE,
+    f"GET {CONSENT}/intrekken": CANDIDATE,
+    f"POST {CONSENT}/intrekken": CANDIDATE,
+    f"POST {CONSENT}/geven": CANDIDATE,
     "POST /kandidaat/plekken/<int:placement_id>/meeloopdag": CANDIDATE,
     # employers
     "GET /werkgever/": EMPLOYER,

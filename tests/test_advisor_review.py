@@ -20,6 +20,7 @@ from spt.models import (
 from spt.models._base import utcnow
 from spt.services import introductions
 from tests.factories import make_candidate, make_employer, make_match, make_placement
+from tests.mailbox import mails_to
 
 
 @pytest.fixture
@@ -73,12 +74,14 @@ def test_werkvoorraad_shows_each_list(app, client, advisor, world):
 
 
 def test_advisor_verifies_an_employer(app, client, advisor):
-    _u, employer = make_employer(app, verified=False)
+    _u, employer = make_employer(app, verified=False, email="baas@bedrijf.nl")
     assert client.post(f"/adviseur/werkgevers/{employer}/controleren").status_code == 302
     with app.app_context():
         row = get_db().get(Employer, employer)
         assert row.verified_at is not None and row.verified_by_id == advisor
     assert client.post(f"/adviseur/werkgevers/{employer}/controleren").status_code == 400
+    (subject, body), = mails_to(app, "baas@bedrijf.nl")  # told once, not at the second try
+    assert "gecontroleerd" in subject and "/werkgever/" in body
 
 
 def test_candidate_page_explains_the_ranking_and_logs_the_scores_shown(app, client, advisor,

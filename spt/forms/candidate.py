@@ -23,3 +23,7 @@ class DeleteAccountForm(FlaskForm):
         DataRequired(_l("Vul je wachtwoord in.")), Length(max=200)])
     confirm = BooleanField(_l("Ja, verwijder mijn account en mijn gegevens."), validators=[
         DataRequired(_l("Vink aan dat je je account wilt verwijderen."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation button (withdrawing consent, undoing it)."""

@@ -180,7 +180,8 @@ class ConsentForm(FlaskForm):
         DataRequired(_l("Zonder deze toestemming kunnen wij je niet helpen."))])
     consent_employers = BooleanField(_l(
         "Een adviseur mag mijn profiel zonder naam laten zien aan werkgevers."))
-    consent_mail = BooleanField(_l("Ik wil e-mail over nieuwe plekken en scholing."))
+    consent_mail = BooleanField(_l(
+        "Ik wil e-mail over nieuwe plekken die bij mij passen, met scholing die daarbij helpt."))
     consent_research = BooleanField(_l(
         "Mijn gegevens mogen zonder naam gebruikt worden voor onderzoek."))
 
@@ -196,3 +197,14 @@ class AccountForm(ConsentForm):
 
 
 STEP_FORMS = {1: AboutForm, 2: WorkForm, 3: SkillsForm, 4: EducationForm, 5: WishesForm}
+
+
+class ResumeRequestForm(FlaskForm):
+    """Ask for a new "ga verder" link for an intake begun with this address."""
+
+    email = EmailField(_l("Het e-mailadres uit stap 1"), validators=[
+        DataRequired(REQUIRED), Length(max=254), Email(_l("Vul een geldig e-mailadres in."))])
+
+
+class ResumeForm(FlaskForm):
+    """Confirm that this browser continues the intake of a mailed link."""

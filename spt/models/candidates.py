@@ -53,6 +53,10 @@ class Candidate(SQLModel, table=True):
     updated_at: datetime | None = moment()
     # When the "your data will be removed" reminder went out for the current inactive period.
     retention_reminder_at: datetime | None = moment()
+    # The mail about new places and training (consent "mail"): when it last went, and which
+    # places it has named, so the next one tells only what is new.
+    news_sent_at: datetime | None = moment()
+    news_placement_ids: list[int] = json_list()
     # Erased on request or after the retention period: an anonymous row kept for the KPIs only.
     erased_at: datetime | None = moment(index=True)
     # Optimistic locking: every update checks and raises it (StaleDataError -> 409).
@@ -69,11 +73,18 @@ class Candidate(SQLModel, table=True):
 
 
 class IntakeDraft(SQLModel, table=True):
-    """An unfinished intake, per account or per anonymous browser session (random token)."""
+    """An unfinished intake, per account or per anonymous browser session (random token).
+
+    A visitor's draft also keeps the address from step 1: a mailed link, or logging in with
+    that address, brings it back in another browser.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     token: str = Field(max_length=64, unique=True, index=True)
     user_id: int | None = Field(default=None, foreign_key="user.id", unique=True)
+    email: str = Field(default="", max_length=254, index=True)  # lower case; "" before step 1
+    # Part of the mailed "ga verder" link; replaced when the link is used or the address changes.
+    resume_nonce: str = Field(default="", max_length=32)
     data: dict = json_dict()
     step: int = 1  # the furthest step reached
     updated_at: datetime = Field(default_factory=utcnow)

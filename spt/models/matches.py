@@ -31,6 +31,9 @@ class Match(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=30)
     contract_kind: str | None = Field(default=None, max_length=40)
     outcome_reason: str = ""
+    # The candidate said no to this employer or withdrew consent: the employer reads
+    # "de kandidaat heeft bedankt" and never sees who it was.
+    candidate_declined_at: datetime | None = moment()
     created_at: datetime = created_at()
     updated_at: datetime | None = moment()
 

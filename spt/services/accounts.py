@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 
 from spt.models import ROLES, Candidate, Employer, User
 from spt.models._base import utcnow
-from spt.services import audit, mail
+from spt.services import audit, intake_drafts, mail
 from spt.services.errors import DomainError
 from spt.services.passwords import dummy_hash, hash_password, password_problem, verify_password
 from spt.urls import external_url
@@ -209,9 +209,10 @@ def is_throttled(user: User, now, *, trusted: bool) -> bool:
 
 
 def complete_login(db: Session, user: User, *, now, second_factor: bool = False) -> None:
-    """Record a successful login and clear the failure counts."""
+    """Record a successful login and clear the failure counts; pick up an intake left behind."""
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     user.trusted_failed_logins, user.trusted_locked_until = 0, None
+    intake_drafts.claim(db, user)
     audit.record(db, actor_id=user.id, action="account.login", subject_type="user",
                  subject_id=user.id, detail={"mfa": True} if second_factor else None)
     db.commit()

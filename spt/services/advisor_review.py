@@ -21,6 +21,7 @@ from spt.models import (
 from spt.models._base import utcnow
 from spt.services import (
     audit,
+    consents,
     corrections,
     enrolments,
     introductions,
@@ -77,8 +78,10 @@ def candidate_profiles(db: Session, candidates: list[Candidate]) -> list[matchin
 
 
 def active_candidates(db: Session) -> list[Candidate]:
-    """Candidates with a finished intake whom the matcher may propose."""
+    """Candidates with a finished intake and consent for matching whom the matcher may propose."""
     return list(db.exec(select(Candidate).where(col(Candidate.intake_completed_at).is_not(None),
+                                                col(Candidate.id).not_in(
+                                                    consents.refused("matching")),
                                                 col(Candidate.erased_at).is_(None),
                                                 col(Candidate.status).in_(ACTIVE_STATUSES))
                         .order_by(Candidate.id)))

@@ -9,6 +9,7 @@ import matching
 from spt.models import AuditEvent, Candidate, CareerPath, Employer, Module, Placement, User
 from spt.services import (
     audit,
+    consents,
     enrolments,
     introductions,
     mail,
@@ -76,6 +77,8 @@ class Overview:
     introductions: tuple
     advisor_email: str | None
     enrolments: tuple = ()  # (ModuleEnrolment, Module) pairs the advisor recorded
+    matching_off: bool = False  # consent for matching withdrawn: no routes or places
+    wants_news: bool = False  # chose the mail about new places and training
 
 
 def candidate_of(db: Session, user_id: int) -> Candidate | None:
@@ -88,12 +91,15 @@ def overview(db: Session, candidate: Candidate) -> Overview:
     catalogue = matchmaking.catalogue(db)
     profile = matchmaking.candidate_profile(db, candidate)
     modules = {m.slug: m for m in db.exec(select(Module))}
-    ranked = matches.rank_for_candidate(db, candidate, limit=TOP_PLACEMENTS)
+    matching_off = consents.matching_refused(db, candidate.id)
+    ranked = [] if matching_off else matches.rank_for_candidate(db, candidate,
+                                                                limit=TOP_PLACEMENTS)
     advisor = db.get(User, candidate.advisor_id) if candidate.advisor_id else None
     return Overview(
         candidate=candidate, status=str(pipeline.CANDIDATE_STATUSES.get(candidate.status, "")),
-        completeness=completeness(as_draft(db, candidate)),
-        paths=_paths(db, catalogue, profile, modules),
+        completeness=completeness(as_draft(db, candidate)), matching_off=matching_off,
+        wants_news=consents.current(db, candidate.id)["mail"],
+        paths=() if matching_off else _paths(db, catalogue, profile, modules),
         placements=tuple(_placement_view(db, catalogue, profile, p, r, modules)
                          for p, r in ranked),
         introductions=tuple(introductions.for_candidate(db, candidate.id)),

@@ -120,7 +120,9 @@ def _card(db: Session, employer: Employer, match: Match, candidate: Candidate,
                      .where(CandidateSkill.candidate_id == candidate.id).order_by(Skill.label))
     area = postcodes.area(candidate.pc4)
     identity = None
-    if introductions.identity_visible(db, candidate_id=candidate.id, employer_id=employer.id):
+    # A place the candidate said no to never shows who it was, even with consent elsewhere.
+    if match.candidate_declined_at is None and introductions.identity_visible(
+            db, candidate_id=candidate.id, employer_id=employer.id):
         identity = Identity(f"{candidate.first_name} {candidate.last_name}".strip(),
                             candidate.email, candidate.phone)
     return CandidateCard(

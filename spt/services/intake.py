@@ -20,14 +20,15 @@ from spt.models import (
     User,
 )
 from spt.models._base import utcnow
-from spt.services import accounts, audit, matches, postcodes
+from spt.services import accounts, audit, intake_drafts, mail, matches, postcodes
 from spt.services import intake_typed as typed
+from spt.services.consents import PRIVACY_VERSION
 from spt.services.errors import DomainError
 from spt.services.intake_typed import TYPED
 from spt.services.passwords import hash_password, password_problem
 from spt.services.profile import as_draft
+from spt.urls import external_url
 
-PRIVACY_VERSION = "2026-11"
 PURPOSES = ("matching", "employers_pseudonymous", "mail", "research")
 STEPS = 6
 REQUIRED_STEPS = (1, 4, 5)  # steps 2 and 3 may stay empty: a school leaver has no jobs yet
@@ -81,6 +82,8 @@ def save_step(db: Session, *, user_id: int | None, token: str, step: int, values
     draft.step = max(draft.step, min(step + (0 if check else 1), STEPS))
     draft.updated_at = utcnow()
     db.add(draft)
+    if step == 1 and user_id is None:
+        intake_drafts.remember_address(db, draft, values["email"])
     candidate = _finished_candidate(db, user_id)
     if candidate is not None:
         _apply(db, candidate, {str(step): values})
@@ -202,6 +205,20 @@ def _finish(db: Session, candidate: Candidate, user: User) -> None:
                         to_status="intake_afgerond", reason="intake", actor_id=user.id))
     audit.record(db, actor_id=user.id, action="intake.completed", subject_type="candidate",
                  subject_id=candidate.id)
+    _confirm_intake(db, user)
+
+
+def _confirm_intake(db: Session, user: User) -> None:
+    """The mail that says the intake arrived and what happens next (caller commits)."""
+    mail.queue(db, to=user.email, subject=_("Je intake bij SPT Match is binnen"),
+               body=_("Dank je wel. Je intake bij SPT Match is binnen.\n\nWat gebeurt er nu?\n"
+                      "- Een adviseur van het Servicepunt Techniek bekijkt je gegevens en neemt "
+                      "contact met je op.\n- Op Mijn loopbaan zie je routes, scholing en plekken "
+                      "die bij je passen: %(home)s\n- Werkgevers zien je naam pas als je daar "
+                      "per werkgever ja op zegt.\n\nJe toestemming kun je altijd intrekken, "
+                      "zonder je account te verwijderen: %(consent)s",
+                      home=external_url("candidate.home"),
+                      consent=external_url("candidate.consent_overview")))
 
 
 def _record_consents(db: Session, candidate: Candidate, consents: dict[str, bool]) -> None:

@@ -1,9 +1,12 @@
 """Introductions: an advisor proposes, the candidate consents per employer, identity follows."""
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
-from spt.models import Candidate, Consent, Employer, Match, Placement, User
+from spt.models import Candidate, Consent, Employer, Match, Placement, StatusChange, User
 from spt.models._base import utcnow
 from spt.services import audit, mail, pipeline
 from spt.services.errors import DomainError, NotFound
@@ -67,26 +70,68 @@ def _mail_candidate(db: Session, candidate: Candidate, placement: Placement,
                       link=external_url("candidate.home")))
 
 
-def answer(db: Session, *, user: User, match_id: int, consent: bool) -> Match:
-    """The candidate gives or refuses consent for an introduction to this employer."""
+WAITING = "wacht_op_kandidaat"
+# Places at an employer that withdrawing consent puts on hold (undo brings them back); later
+# steps (proefplaatsing, geplaatst) are facts and keep their status, only the name goes.
+ON_HOLD_WHEN_WITHDRAWN = (WAITING, "voorgesteld", "kennismaking")
+THANKED = _l("De kandidaat heeft bedankt.")
+
+
+def _own_match(db: Session, user: User, match_id: int):
     match, candidate, placement, employer = _match_with_parties(db, match_id)
     if candidate.user_id != user.id:
         raise NotFound(_("Deze match bestaat niet."))
-    if match.status != "wacht_op_kandidaat":
+    return match, candidate, placement, employer
+
+
+def _at_employer(db: Session, candidate_id: int, employer_id: int, statuses) -> list:
+    return list(db.exec(select(Match, Placement).join(Placement, Placement.id == Match.placement_id)
+                        .where(Match.candidate_id == candidate_id,
+                               Placement.employer_id == employer_id,
+                               col(Match.status).in_(statuses)).order_by(Match.id)))
+
+
+def _active_consents(db: Session, candidate_id: int, employer_id: int) -> list[Consent]:
+    return list(db.exec(select(Consent).where(
+        Consent.candidate_id == candidate_id, Consent.employer_id == employer_id,
+        Consent.purpose == PURPOSE, col(Consent.withdrawn_at).is_(None))))
+
+
+def answer(db: Session, *, user: User, match_id: int, consent: bool) -> list[Placement]:
+    """Yes or no to this employer: one answer for every place there that waits for it.
+
+    Yes lets the employer see name and contact details; no closes those places with
+    "de kandidaat heeft bedankt" and the employer never learns who it was. Returns the places.
+    """
+    match, candidate, _placement, employer = _own_match(db, user, match_id)
+    if match.status != WAITING:
         raise DomainError(_("Op dit voorstel heb je al gereageerd."))
-    db.add(Consent(candidate_id=candidate.id, employer_id=employer.id, purpose=PURPOSE,
-                   granted=consent, privacy_version=_privacy_version()))
-    new = "voorgesteld" if consent else "afgewezen"
-    reason = "" if consent else _("De kandidaat wil niet voorgesteld worden.")
-    pipeline.move_match(db, match, new, actor_id=user.id, reason=reason)
+    waiting = _at_employer(db, candidate.id, employer.id, (WAITING,))
+    if consent and not any(c.granted for c in _active_consents(db, candidate.id, employer.id)):
+        db.add(Consent(candidate_id=candidate.id, employer_id=employer.id, purpose=PURPOSE,
+                       granted=True, privacy_version=_privacy_version()))
+    elif not consent:
+        db.add(Consent(candidate_id=candidate.id, employer_id=employer.id, purpose=PURPOSE,
+                       granted=False, privacy_version=_privacy_version()))
+    for row, _p in waiting:
+        if consent:
+            pipeline.move_match(db, row, "voorgesteld", actor_id=user.id)
+        else:
+            pipeline.move_match(db, row, "afgewezen", actor_id=user.id, reason=str(THANKED),
+                                values={"candidate_declined_at": utcnow()})
+    places = [p for _m, p in waiting]
     if consent:
         pipeline.follow_match(db, candidate, "voorgesteld", actor_id=user.id)
-        _mail_employer(db, employer, placement)
+        for place in places:
+            _mail_employer(db, employer, place)
+    else:
+        _tell_advisor(db, candidate, employer, places, _("heeft bedankt voor"))
     audit.record(db, actor_id=user.id, action="candidate.consent_" + ("given" if consent
                                                                        else "refused"),
-                 subject_type="match", subject_id=match.id, detail={"employer_id": employer.id})
+                 subject_type="match", subject_id=match.id,
+                 detail={"employer_id": employer.id, "matches": [m.id for m, _p in waiting]})
     db.commit()
-    return match
+    return places
 
 
 def _mail_employer(db: Session, employer: Employer, placement: Placement) -> None:
@@ -99,39 +144,153 @@ def _mail_employer(db: Session, employer: Employer, placement: Placement) -> Non
                       title=placement.title, link=external_url("employer.home")))
 
 
-def withdraw(db: Session, *, user: User, match_id: int) -> Match:
-    """The candidate withdraws consent: the employer loses the identity at once."""
-    match, candidate, _placement, employer = _match_with_parties(db, match_id)
-    if candidate.user_id != user.id:
-        raise NotFound(_("Deze match bestaat niet."))
-    consents = db.exec(select(Consent).where(
-        Consent.candidate_id == candidate.id, Consent.employer_id == employer.id,
-        Consent.purpose == PURPOSE, col(Consent.withdrawn_at).is_(None))).all()
+def withdraw(db: Session, *, user: User, match_id: int) -> list[Placement]:
+    """Withdraw consent for this employer: the name goes at once, its places go on hold.
+
+    The advisor and the employer are told; `undo` brings it all back. Returns the places.
+    """
+    _match, candidate, _placement, employer = _own_match(db, user, match_id)
+    consents = _active_consents(db, candidate.id, employer.id)
     if not any(c.granted for c in consents):
         raise DomainError(_("Er is geen toestemming om in te trekken."))
+    now = utcnow()
     for consent in consents:
-        consent.withdrawn_at = utcnow()
+        consent.withdrawn_at = now
         db.add(consent)
-    if "afgewezen" in pipeline.MATCH_TRANSITIONS.get(match.status, set()):
-        pipeline.move_match(db, match, "afgewezen", actor_id=user.id,
-                            reason=_("De kandidaat heeft de toestemming ingetrokken."))
+    rows = _at_employer(db, candidate.id, employer.id, ON_HOLD_WHEN_WITHDRAWN)
+    for row, _p in rows:
+        pipeline.move_match(db, row, "on_hold", actor_id=user.id, reason=str(THANKED),
+                            values={"candidate_declined_at": now})
+    places = [p for _m, p in _at_employer(db, candidate.id, employer.id,
+                                          (*ON_HOLD_WHEN_WITHDRAWN, "on_hold",
+                                           *pipeline.ACTIVE_WITH_EMPLOYER))]
+    _tell_advisor(db, candidate, employer, places, _("heeft de toestemming ingetrokken voor"))
+    _tell_employer(db, candidate, employer, places, withdrawn=True)
     audit.record(db, actor_id=user.id, action="candidate.consent_withdrawn",
-                 subject_type="match", subject_id=match.id, detail={"employer_id": employer.id})
+                 subject_type="candidate", subject_id=candidate.id,
+                 detail={"employer_id": employer.id, "matches": [m.id for m, _p in rows]})
     db.commit()
-    return match
+    return places
+
+
+def undo_withdrawal(db: Session, *, user: User, match_id: int) -> list[Placement]:
+    """Give consent for this employer again: places on hold after the withdrawal come back."""
+    _match, candidate, _placement, employer = _own_match(db, user, match_id)
+    if any(c.granted for c in _active_consents(db, candidate.id, employer.id)):
+        raise DomainError(_("Je toestemming voor %(employer)s staat al aan.",
+                            employer=employer.name))
+    held = [(m, p) for m, p in _at_employer(db, candidate.id, employer.id, ("on_hold",))
+            if m.candidate_declined_at is not None]
+    if not held:
+        raise DomainError(_("Hier is niets meer terug te zetten. Je adviseur kan je opnieuw "
+                            "voorstellen."))
+    db.add(Consent(candidate_id=candidate.id, employer_id=employer.id, purpose=PURPOSE,
+                   granted=True, privacy_version=_privacy_version()))
+    for row, _p in held:
+        pipeline.move_match(db, row, _status_before_hold(db, row), actor_id=user.id,
+                            reason=_("De kandidaat doet weer mee."),
+                            values={"candidate_declined_at": None})
+    places = [p for _m, p in held]
+    _tell_advisor(db, candidate, employer, places, _("doet weer mee voor"))
+    _tell_employer(db, candidate, employer, places, withdrawn=False)
+    audit.record(db, actor_id=user.id, action="candidate.consent_restored",
+                 subject_type="candidate", subject_id=candidate.id,
+                 detail={"employer_id": employer.id, "matches": [m.id for m, _p in held]})
+    db.commit()
+    return places
+
+
+def _status_before_hold(db: Session, match: Match) -> str:
+    change = db.exec(select(StatusChange).where(
+        StatusChange.subject_type == "match", StatusChange.subject_id == match.id,
+        StatusChange.to_status == "on_hold").order_by(col(StatusChange.id).desc())).first()
+    return change.from_status if change and change.from_status else WAITING
+
+
+def _tell_advisor(db: Session, candidate: Candidate, employer: Employer,
+                  places: list[Placement], what: str) -> None:
+    advisor_id = candidate.advisor_id or next(
+        (m.proposed_by_id for m, _p in _at_employer(db, candidate.id, employer.id,
+                                                    tuple(pipeline.MATCH_STATUSES))
+         if m.proposed_by_id), None)
+    advisor = db.get(User, advisor_id) if advisor_id else None
+    if advisor is None or not advisor.active:
+        return
+    mail.queue(db, to=advisor.email,
+               subject=_("Kandidaat %(number)s en %(employer)s", number=candidate.number,
+                         employer=employer.name),
+               body=_("Kandidaat %(number)s %(what)s %(employer)s: %(places)s.\n\nBekijk de "
+                      "details in SPT Match: %(link)s", number=candidate.number, what=what,
+                      employer=employer.name, places=", ".join(p.title for p in places),
+                      link=external_url("advisor.home")))
+
+
+def _tell_employer(db: Session, candidate: Candidate, employer: Employer,
+                   places: list[Placement], *, withdrawn: bool) -> None:
+    user = db.get(User, employer.user_id) if employer.user_id else None
+    if user is None or not user.active:
+        return
+    titles = ", ".join(p.title for p in places)
+    if withdrawn:
+        subject = _("Een kandidaat heeft bedankt")
+        body = _("Een kandidaat heeft bedankt voor: %(places)s. U ziet de naam en "
+                 "contactgegevens niet meer. Gebruik ze ook niet meer buiten SPT Match. Vragen? "
+                 "Neem contact op met de adviseur van het Servicepunt Techniek.", places=titles)
+    else:
+        subject = _("Een kandidaat doet weer mee")
+        body = _("Kandidaat %(number)s doet weer mee voor: %(places)s. U ziet de naam en "
+                 "contactgegevens weer in SPT Match: %(link)s", number=candidate.number,
+                 places=titles, link=external_url("employer.home"))
+    mail.queue(db, to=user.email, subject=subject, body=body)
 
 
 def _privacy_version() -> str:
     return PRIVACY_VERSION
 
 
-def for_candidate(db: Session, candidate_id: int) -> list[tuple[Match, Placement, Employer]]:
-    """Introductions the candidate has been asked about or agreed to, newest first."""
-    statuses = ("wacht_op_kandidaat", "voorgesteld", "kennismaking", "proefplaatsing",
-                "geplaatst")
+@dataclass(frozen=True)
+class AtEmployer:
+    """What the candidate decides about one employer: consent works per employer."""
+
+    employer: Employer
+    first_match_id: int  # the form names the employer through one of its matches
+    waiting: tuple[Placement, ...]  # places the advisor asks about now
+    agreed: tuple[tuple[Match, Placement], ...]  # places where the employer sees who you are
+    held: tuple[Placement, ...]  # on hold after a withdrawal: can be undone
+    granted: bool
+
+
+SHOWN = (WAITING, "voorgesteld", "kennismaking", "proefplaatsing", "geplaatst", "on_hold")
+
+
+def for_candidate(db: Session, candidate_id: int) -> list[AtEmployer]:
+    """The employers the candidate was introduced to or asked about, newest first."""
     rows = db.exec(select(Match, Placement, Employer)
                    .join(Placement, Placement.id == Match.placement_id)
                    .join(Employer, Employer.id == Placement.employer_id)
-                   .where(Match.candidate_id == candidate_id, col(Match.status).in_(statuses))
-                   .order_by(col(Match.proposed_at).desc()))
-    return list(rows)
+                   .where(Match.candidate_id == candidate_id, col(Match.status).in_(SHOWN))
+                   .order_by(col(Match.proposed_at).desc(), col(Match.id).desc()))
+    grouped: dict[int, list] = {}
+    for match, placement, employer in rows:
+        if match.status == "on_hold" and match.candidate_declined_at is None:
+            continue  # an advisor's hold, not the candidate's
+        grouped.setdefault(employer.id, []).append((match, placement, employer))
+    granted = set(db.exec(select(Consent.employer_id).where(
+        Consent.candidate_id == candidate_id, Consent.purpose == PURPOSE,
+        col(Consent.granted).is_(True), col(Consent.withdrawn_at).is_(None))))
+    return [AtEmployer(
+        employer=items[0][2], first_match_id=items[0][0].id,
+        waiting=tuple(p for m, p, _e in items if m.status == WAITING),
+        agreed=tuple((m, p) for m, p, _e in items if m.status not in (WAITING, "on_hold")),
+        held=tuple(p for m, p, _e in items if m.status == "on_hold"),
+        granted=employer_id in granted) for employer_id, items in grouped.items()]
+
+
+def at_employer_of(db: Session, *, user: User, match_id: int) -> AtEmployer:
+    """What withdrawing consent for this match's employer would touch (for the confirm page)."""
+    _match, candidate, _placement, employer = _own_match(db, user, match_id)
+    item = next((i for i in for_candidate(db, candidate.id) if i.employer.id == employer.id),
+                None)
+    if item is None or not item.granted:
+        raise DomainError(_("Er is geen toestemming om in te trekken."))
+    return item

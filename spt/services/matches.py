@@ -8,7 +8,7 @@ import matching
 from spt.db import among
 from spt.models import Candidate, Match, Placement
 from spt.models._base import utcnow
-from spt.services import matchmaking
+from spt.services import consents, matchmaking
 
 STORED_PER_CANDIDATE = 20
 
@@ -34,7 +34,14 @@ def rank_for_candidate(db: Session, candidate: Candidate, *, limit: int | None =
 
 
 def recompute_for_candidate(db: Session, candidate: Candidate) -> None:
-    """Refresh the candidate's computed matches in the caller's transaction (no commit)."""
+    """Refresh the candidate's computed matches in the caller's transaction (no commit).
+
+    Without consent for matching there are none.
+    """
+    if consents.matching_refused(db, candidate.id):
+        db.exec(delete(Match).where(Match.candidate_id == candidate.id,
+                                    Match.status == "berekend"))
+        return
     ranked = rank_for_candidate(db, candidate, limit=STORED_PER_CANDIDATE)
     existing = {m.placement_id: m for m in db.exec(
         select(Match).where(Match.candidate_id == candidate.id))}

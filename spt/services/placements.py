@@ -21,7 +21,7 @@ from spt.models import (
     Skill,
 )
 from spt.models._base import utcnow
-from spt.services import audit, matchmaking, postcodes, recognition, requirements
+from spt.services import audit, consents, matchmaking, postcodes, recognition, requirements
 from spt.services.employers import TRAINING_KINDS
 from spt.services.errors import Conflict, DomainError, NotFound
 from spt.services.reference import data_file
@@ -297,6 +297,8 @@ def change_status(db: Session, *, employer: Employer, actor_id: int, placement_i
 def fitting_count(db: Session, placement: Placement) -> int:
     """How many registered candidates fit this placement now (a count, never who)."""
     candidates = db.exec(select(Candidate).where(col(Candidate.intake_completed_at).is_not(None),
+                                                 col(Candidate.id).not_in(
+                                                     consents.refused("matching")),
                                                  col(Candidate.erased_at).is_(None),
                                                  col(Candidate.status).not_in(NOT_LOOKING)))
     profiles = [matchmaking.candidate_profile(db, c) for c in candidates]

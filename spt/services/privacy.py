@@ -55,8 +55,8 @@ PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "hea
                    "education_field", "advisor_notes")
 PROFILE_FIELDS = ("pc4", "birth_year", "gender", "nt2_speaker", "nt2_level", "level",
                   "foreign_diploma", "hours_per_week", "available_from", "max_km",
-                  "retention_reminder_at")
-LIST_FIELDS = ("certificates", "driving_licences", "themes", "kinds")
+                  "retention_reminder_at", "news_sent_at")
+LIST_FIELDS = ("certificates", "driving_licences", "themes", "kinds", "news_placement_ids")
 # Matches that ended or led to a placement keep their status; open ones are closed.
 KEPT_MATCH_STATUSES = ("afgewezen", "uitgevallen", "geplaatst")
 

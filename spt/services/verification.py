@@ -1,12 +1,13 @@
-"""Advisors verify employers before their placements are shown to candidates."""
+"""Advisors verify employers before their placements are shown; the employer is told by mail."""
 
 from flask_babel import gettext as _
 from sqlmodel import Session
 
-from spt.models import Employer
+from spt.models import Employer, User
 from spt.models._base import utcnow
-from spt.services import audit
+from spt.services import audit, mail
 from spt.services.errors import DomainError, NotFound
+from spt.urls import external_url
 
 
 def verify(db: Session, *, advisor_id: int, employer_id: int) -> Employer:
@@ -20,5 +21,17 @@ def verify(db: Session, *, advisor_id: int, employer_id: int) -> Employer:
     db.add(employer)
     audit.record(db, actor_id=advisor_id, action="advisor.employer_verified",
                  subject_type="employer", subject_id=employer.id)
+    _tell_employer(db, employer)
     db.commit()
     return employer
+
+
+def _tell_employer(db: Session, employer: Employer) -> None:
+    user = db.get(User, employer.user_id) if employer.user_id else None
+    if user is None or not user.active:
+        return
+    mail.queue(db, to=user.email, subject=_("Uw organisatie is gecontroleerd"),
+               body=_("Een adviseur van het Servicepunt Techniek heeft %(name)s gecontroleerd. "
+                      "Uw open plekken zijn nu te zien voor kandidaten en adviseurs kunnen "
+                      "kandidaten aan u voorstellen.\n\nBekijk uw plekken: %(link)s",
+                      name=employer.name, link=external_url("employer.home")))

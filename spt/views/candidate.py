@@ -7,14 +7,16 @@ from flask_login import current_user, logout_user
 from spt.auth import role_required
 from spt.db import get_db
 from spt.extensions import limiter
-from spt.forms.candidate import ConsentAnswerForm, DeleteAccountForm
-from spt.services import accounts, career, introductions, privacy
+from spt.forms.candidate import ConfirmForm, ConsentAnswerForm, DeleteAccountForm
+from spt.services import accounts, career, consents, introductions, privacy
 from spt.services.errors import DomainError, NotFound
+from spt.services.pipeline import MATCH_STATUSES
 from spt.services.profile import as_draft, completeness
 from spt.views import add_error, render_form
 from spt.views.auth import password_check_limit, per_user, sessions_ended, trusted_device
 
 bp = Blueprint("candidate", __name__, url_prefix="/kandidaat")
+PURPOSE = f"any({', '.join(consents.PURPOSES)})"
 
 
 def _candidate():
@@ -32,7 +34,7 @@ def home():
     if candidate.intake_completed_at is None:
         return render_template("kandidaat/start.html")
     return render_template("kandidaat/home.html", view=career.overview(get_db(), candidate),
-                           answer_form=ConsentAnswerForm())
+                           answer_form=ConsentAnswerForm(), match_statuses=MATCH_STATUSES)
 
 
 @bp.get("/profiel")
@@ -48,23 +50,80 @@ def profile():
 @bp.post("/introducties/<int:match_id>/antwoord")
 @role_required("candidate")
 def answer_introduction(match_id: int):
-    """Give or refuse consent for an introduction to one employer."""
+    """Give or refuse consent for one employer, for all its places that wait for an answer."""
     form = ConsentAnswerForm()
     if not form.validate_on_submit():
         raise DomainError(_("Kies ja of nee."))
-    introductions.answer(get_db(), user=current_user, match_id=match_id,
-                         consent=form.answer.data == "ja")
-    flash(_("Dank je. Je antwoord is opgeslagen."), "success")
+    yes = form.answer.data == "ja"
+    introductions.answer(get_db(), user=current_user, match_id=match_id, consent=yes)
+    flash(_("Dank je. De werkgever ziet nu je naam en contactgegevens.") if yes else
+          _("Dank je. De werkgever hoort alleen dat je hebt bedankt, niet wie je bent."),
+          "success")
     return redirect(url_for(".home"))
 
 
-@bp.post("/introducties/<int:match_id>/intrekken")
+@bp.route("/introducties/<int:match_id>/intrekken", methods=["GET", "POST"])
 @role_required("candidate")
 def withdraw_introduction(match_id: int):
-    """Withdraw consent: the employer no longer sees who you are."""
-    introductions.withdraw(get_db(), user=current_user, match_id=match_id)
-    flash(_("Je toestemming is ingetrokken. De werkgever ziet je naam niet meer."), "success")
-    return redirect(url_for(".home"))
+    """Withdraw consent for this match's employer, after a page that says what happens."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        introductions.withdraw(get_db(), user=current_user, match_id=match_id)
+        flash(_("Je toestemming is ingetrokken. De werkgever ziet je naam niet meer. Je "
+                "adviseur en de werkgever hebben bericht gekregen. Vergist? Hieronder kun je "
+                "het ongedaan maken."), "success")
+        return redirect(url_for(".home", _anchor="intro-titel"))
+    item = introductions.at_employer_of(get_db(), user=current_user, match_id=match_id)
+    return render_template("kandidaat/intrekken.html", item=item, form=form)
+
+
+@bp.post("/introducties/<int:match_id>/herstellen")
+@role_required("candidate")
+def undo_withdrawal(match_id: int):
+    """Undo a withdrawal: the employer may see who you are again."""
+    if not ConfirmForm().validate_on_submit():
+        raise DomainError(_("Het formulier is verlopen. Probeer het opnieuw."))
+    introductions.undo_withdrawal(get_db(), user=current_user, match_id=match_id)
+    flash(_("Je toestemming staat weer aan. Je adviseur en de werkgever weten het."),
+          "success")
+    return redirect(url_for(".home", _anchor="intro-titel"))
+
+
+@bp.get("/toestemming")
+@role_required("candidate")
+def consent_overview():
+    """Every consent, each with a way to withdraw it or give it again."""
+    candidate = _candidate()
+    return render_template("kandidaat/toestemming.html", purposes=consents.PURPOSES,
+                           answers=consents.current(get_db(), candidate.id),
+                           employers=introductions.for_candidate(get_db(), candidate.id),
+                           form=ConfirmForm())
+
+
+@bp.route(f"/toestemming/<{PURPOSE}:purpose>/intrekken", methods=["GET", "POST"])
+@role_required("candidate")
+def withdraw_purpose(purpose: str):
+    """Withdraw one consent after a page that says what stops; the account stays."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        consents.set_purpose(get_db(), user=current_user, purpose=purpose, granted=False)
+        flash(_("Je toestemming is ingetrokken. Vergist? Geef hem hieronder opnieuw."),
+              "success")
+        return redirect(url_for(".consent_overview"))
+    return render_template("kandidaat/toestemming_intrekken.html", form=form,
+                           text=consents.PURPOSES[purpose],
+                           effect=consents.WHEN_WITHDRAWN[purpose])
+
+
+@bp.post(f"/toestemming/<{PURPOSE}:purpose>/geven")
+@role_required("candidate")
+def give_purpose(purpose: str):
+    """Give one consent (again)."""
+    if not ConfirmForm().validate_on_submit():
+        raise DomainError(_("Het formulier is verlopen. Probeer het opnieuw."))
+    consents.set_purpose(get_db(), user=current_user, purpose=purpose, granted=True)
+    flash(_("Je toestemming staat weer aan."), "success")
+    return redirect(url_for(".consent_overview"))
 
 
 @bp.post("/plekken/<int:placement_id>/meeloopdag")

@@ -3,15 +3,25 @@
 import secrets
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from spt.db import get_db
 from spt.extensions import limiter
 from spt.forms.catalogue import options
-from spt.forms.intake import STEP_FORMS, AccountForm, ConsentForm
-from spt.services import intake, intake_typed
+from spt.forms.intake import STEP_FORMS, AccountForm, ConsentForm, ResumeForm, ResumeRequestForm
+from spt.services import intake, intake_drafts, intake_typed
 from spt.services.errors import DomainError
 from spt.services.profile import completeness
 from spt.views import add_error
@@ -81,7 +91,14 @@ def _make_form(number: int, data: dict, *, submitted: bool):
     return form
 
 
+def link_limit() -> str:
+    """The rate limit of mails with a "ga verder" link from one address."""
+    return current_app.config["INTAKE_LINK_RATE_LIMIT"]
+
+
 @bp.route("/<int:number>", methods=["GET", "POST"])
+@limiter.limit(link_limit, methods=["POST"],
+               exempt_when=lambda: (request.view_args or {}).get("number") != 1)
 def step(number: int):
     """One of steps 1-5; a valid submit saves the step and goes on."""
     if number == 6:
@@ -183,3 +200,36 @@ def consent():
                            furthest=max(furthest, 6), meter=completeness(data),
                            missing=intake.missing_steps(data),
                            privacy_version=intake.PRIVACY_VERSION), status
+
+
+@bp.route("/verder", methods=["GET", "POST"])
+@limiter.limit(link_limit, methods=["POST"])
+def request_link():
+    """Ask for a new "ga verder" link; the answer is the same whether or not a draft exists."""
+    form = ResumeRequestForm()
+    if form.validate_on_submit():
+        intake_drafts.send_link(get_db(), email=form.email.data)
+        flash(_("Als er een intake bij dit e-mailadres hoort, krijg je een e-mail met een "
+                "link. Daarmee ga je verder waar je was."), "info")
+        return redirect(url_for(".request_link"))
+    return render_template("intake/verder.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/verder/<token>", methods=["GET", "POST"])
+def resume(token: str):
+    """A mailed link: confirm, then this browser continues the intake (the link is used up)."""
+    form = ResumeForm()
+    try:
+        intake_drafts.check_link(get_db(), token=token)
+        if form.validate_on_submit():
+            browser_token = intake_drafts.resume(
+                get_db(), token=token, user=current_user._get_current_object()
+                if current_user.is_authenticated else None)
+            if browser_token:
+                session["intake_token"] = browser_token
+            flash(_("Welkom terug. Je intake staat klaar; ga verder waar je was."), "success")
+            return redirect(url_for(".start"))
+    except DomainError as error:
+        return render_template("intake/verder.html", form=ResumeRequestForm(formdata=None),
+                               error=error.message), error.status
+    return render_template("intake/verder_link.html", form=form)

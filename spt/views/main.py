@@ -11,7 +11,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
+from spt.db import get_db
+from spt.services import candidate_news
 from spt.urls import safe_path
 from spt.views.auth import home_for
 
@@ -46,3 +49,14 @@ def set_language(lang: str):
         abort(404)
     session["lang"] = lang
     return redirect(safe_path(request.args.get("next")) or url_for("main.index"))
+
+
+@bp.route("/afmelden/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """Stop the mail about new places and training: one click on this page, no login."""
+    form = FlaskForm()
+    candidate_news.unsubscribe_target(get_db(), token=token)
+    if form.validate_on_submit():
+        candidate_news.unsubscribe(get_db(), token=token)
+        return render_template("main/afgemeld.html", done=True, form=form)
+    return render_template("main/afgemeld.html", done=False, form=form)

@@ -421,7 +421,7 @@ def test_employer_registers_is_verified_posts_a_bbl_place_and_accepts_an_introdu
     journey.visit("kandidaat-voorstel", candidate)
     offer.get_by_label("Ja", exact=True).check()
     offer.get_by_role("button", name="Verstuur mijn antwoord").click()
-    expect(candidate.get_by_text("Je hebt toestemming gegeven.").first).to_be_visible()
+    expect(candidate.get_by_text("Je gaf toestemming.").first).to_be_visible()
     journey.check("kandidaat-toestemming-gegeven", candidate)
 
     employer.get_by_role("link", name="Voorgestelde kandidaten").click()
