@@ -377,3 +377,15 @@ def test_an_activity_is_never_recognised_as_a_certificate(shipped):
     found = skills.suggest("heftruck rijden", limit=3)
     assert found[0].concept_id == "heftruck-rijden"
     assert skills.get(found[0].concept_id).group != "certificaat"
+
+
+def test_an_answer_found_through_an_english_label_is_offered_never_accepted_on_its_own():
+    tax = Taxonomy.build([
+        Concept("monteur-service", "servicemonteur", english_labels=("field service engineer",)),
+        Concept("lasser", "lasser")], lexicon=LEXICON)
+    english = tax.recognise("field service engineer")
+    assert english.suggestions[0].concept_id == "monteur-service"
+    assert english.suggestions[0].label_kind == "english"
+    assert english.accepted is None  # "Bedoel je ...?", whatever the confidence
+    dutch = tax.recognise("servicemonteur")
+    assert dutch.accepted is not None and dutch.accepted.concept_id == "monteur-service"
