@@ -22,7 +22,8 @@ TRUE_WORDS = ("1", "true", "yes", "on", "ja")
 FALSE_WORDS = ("0", "false", "no", "off", "nee")
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_BITS = 80  # plug-in estimate: random 32-character hex measures 100-125, rarely below 90
-MAX_SEQUENCE_STEPS = 16  # "abcdefghijklmnopq"; random hex has a run this long about once in 10^12 keys
+# "abcdefghijklmnopq"; random hex has a run this long about once in 10^12 keys
+MAX_SEQUENCE_STEPS = 16
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Published secrets: in the repository, the README or the demo; never a production key.
 KNOWN_SECRETS = frozenset({DEV_SECRET_KEY, "test-secret", "changeme", "secret"})
