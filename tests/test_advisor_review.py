@@ -100,7 +100,7 @@ def test_candidate_page_phrases_hard_exclusions_in_dutch(app, client, advisor, w
                    pc4="1093")
     _u, no_licence = make_candidate(app, driving_licences=[])
     text = client.get(f"/adviseur/kandidaten/{no_licence}").get_data(as_text=True)
-    assert "De plek vraagt een rijbewijs; de kandidaat heeft er geen." in text
+    assert "De plek vraagt een rijbewijs dat de kandidaat niet heeft." in text
 
 
 def test_proposing_the_top_placement_asks_consent_before_identity_is_shown(app, client, advisor,
@@ -253,3 +253,40 @@ def test_a_match_created_since_the_page_was_shown_gets_409(app, client, advisor,
     assert response.status_code == 409
     with app.app_context():
         assert get_db().exec(select(Match)).one().status == "wacht_op_kandidaat"
+
+
+def test_a_proposal_ranks_on_the_cached_index_and_maps_only_its_own_placement(
+        app, client, advisor, world, monkeypatch):
+    import matching
+    from spt.services import matcher_profiles
+
+    for n in range(5):
+        make_placement(app, world["employer"], title=f"monteur {n}", pc4="1093", theme="energie")
+    assert client.get(f"/adviseur/kandidaten/{world['candidate']}").status_code == 200
+    builds, mapped = [], []
+    real_build, real_map = matching.PlacementIndex.build, matcher_profiles._placement_profile
+    monkeypatch.setattr(matching.PlacementIndex, "build",
+                        lambda *a, **k: builds.append(1) or real_build(*a, **k))
+    monkeypatch.setattr(matcher_profiles, "_placement_profile",
+                        lambda *a, **k: mapped.append(a[0].id) or real_map(*a, **k))
+    response = client.post(f"/adviseur/kandidaten/{world['candidate']}/voorstellen/"
+                           f"{world['far']}", data={"version": 0, "override_reason": "wil dit"})
+    assert response.status_code == 302
+    assert builds == [] and mapped == [world["far"]]
+    (event,) = _events(app, "advisor.override")
+    assert event.detail["rank"] == 7 and str(world["near"]) in event.detail["ranked_above"]
+
+
+def test_the_candidate_page_honours_alleen_and_licence_categories(app, client, advisor, world):
+    truck = make_placement(app, world["employer"], title="chauffeur laadpalen", pc4="1093",
+                           theme="energie", kind="bbl", required_licences=["C"])
+    _u, picky = make_candidate(app, kinds=["bbl"], kinds_only=True, driving_licences=["CE"])
+    text = client.get(f"/adviseur/kandidaten/{picky}").get_data(as_text=True)
+    assert "De kandidaat wil alleen een andere soort plek." in text  # the far one is a vacature
+    with app.app_context():
+        from spt.services import advisor_review
+
+        page = advisor_review.candidate_page(get_db(), viewer_id=advisor, candidate_id=picky)
+        eligible = {r.placement.id: r.result.eligible for r in page.ranked}
+    assert eligible[truck] and eligible[world["near"]]  # CE includes C
+    assert not eligible[world["far"]]
