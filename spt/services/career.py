@@ -6,7 +6,16 @@ from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 import matching
-from spt.models import AuditEvent, Candidate, CareerPath, Employer, Module, Placement, User
+from spt.models import (
+    AuditEvent,
+    Candidate,
+    CareerPath,
+    Employer,
+    Module,
+    Placement,
+    Skill,
+    User,
+)
 from spt.services import (
     audit,
     enrolments,
@@ -16,6 +25,7 @@ from spt.services import (
     matchmaking,
     pipeline,
     postcodes,
+    reasons,
 )
 from spt.services.errors import DomainError, NotFound
 from spt.services.profile import Completeness, as_draft, completeness
@@ -59,8 +69,7 @@ class PlacementView:
     place: str
     score: float
     distance_km: float | None
-    matched: tuple[str, ...]
-    missing: tuple[str, ...]
+    reasons: reasons.Reasons
     modules: tuple[Module, ...]
 
 
@@ -88,14 +97,16 @@ def overview(db: Session, candidate: Candidate) -> Overview:
     catalogue = matchmaking.catalogue(db)
     profile = matchmaking.candidate_profile(db, candidate)
     modules = {m.slug: m for m in db.exec(select(Module))}
-    ranked = matches.rank_for_candidate(db, candidate, limit=TOP_PLACEMENTS)
+    ranked = matches.rank_for_candidate(db, candidate, limit=TOP_PLACEMENTS, profile=profile)
+    targets = {p.key: p for p in matchmaking.open_index(db).index.placements}
+    labels = dict(db.exec(select(Skill.slug, Skill.label)).all())
     advisor = db.get(User, candidate.advisor_id) if candidate.advisor_id else None
     return Overview(
         candidate=candidate, status=str(pipeline.CANDIDATE_STATUSES.get(candidate.status, "")),
         completeness=completeness(as_draft(db, candidate)),
         paths=_paths(db, catalogue, profile, modules),
-        placements=tuple(_placement_view(db, catalogue, profile, p, r, modules)
-                         for p, r in ranked),
+        placements=tuple(_placement_view(db, catalogue, profile, targets[r.placement_key], p, r,
+                                         modules, labels) for p, r in ranked),
         introductions=tuple(introductions.for_candidate(db, candidate.id)),
         advisor_email=advisor.email if advisor else None,
         enrolments=tuple(enrolments.for_candidate(db, candidate.id)))
@@ -122,20 +133,19 @@ def _paths(db, catalogue, profile, modules) -> tuple[PathView, ...]:
         openings=len(r.open_placements)) for r in recommendations)
 
 
-def _placement_view(db, catalogue, profile, placement, result, modules) -> PlacementView:
+def _placement_view(db, catalogue, profile, target, placement, result, modules,
+                    labels) -> PlacementView:
     employer = db.get(Employer, placement.employer_id)
     area = postcodes.area(placement.pc4)
-    explanation = result.explanation
-    plan = matching.plan_modules(profile, explanation.missing_essential, catalogue.modules)
+    plan = matching.plan_for_placement(profile, target, catalogue.modules,
+                                       knowledge=catalogue.knowledge)
+    by_id = {m.id: m for m in catalogue.modules}
     return PlacementView(
         placement=placement, employer=employer.name if employer else "",
         place=area.place if area else placement.pc4, score=result.score,
-        distance_km=explanation.distance_km,
-        matched=tuple(dict.fromkeys(_label(catalogue, m.requirement)
-                                    for m in explanation.matched)),
-        missing=tuple(_label(catalogue, s) for s in explanation.missing_essential),
+        distance_km=result.explanation.distance_km,
+        reasons=reasons.for_pair(profile, target, result, plan, labels=labels, modules=by_id),
         modules=tuple(modules[m.id] for m in plan.modules if m.id in modules))
-
 
 
 def request_meeloopdag(db: Session, *, user: User, placement_id: int) -> bool:

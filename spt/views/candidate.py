@@ -11,7 +11,7 @@ from spt.forms.candidate import ConsentAnswerForm, DeleteAccountForm
 from spt.services import accounts, career, introductions, privacy
 from spt.services.errors import DomainError, NotFound
 from spt.services.profile import as_draft, completeness
-from spt.views import add_error, render_form
+from spt.views import add_error, render_form, wish_words
 from spt.views.auth import password_check_limit, per_user, sessions_ended, trusted_device
 
 bp = Blueprint("candidate", __name__, url_prefix="/kandidaat")
@@ -32,7 +32,7 @@ def home():
     if candidate.intake_completed_at is None:
         return render_template("kandidaat/start.html")
     return render_template("kandidaat/home.html", view=career.overview(get_db(), candidate),
-                           answer_form=ConsentAnswerForm())
+                           answer_form=ConsentAnswerForm(), words=wish_words())
 
 
 @bp.get("/profiel")
