@@ -290,3 +290,17 @@ def test_the_candidate_page_honours_alleen_and_licence_categories(app, client, a
         eligible = {r.placement.id: r.result.eligible for r in page.ranked}
     assert eligible[truck] and eligible[world["near"]]  # CE includes C
     assert not eligible[world["far"]]
+
+
+def test_the_advisor_sees_counts_wishes_and_what_closes_a_vca_gap(app, client, advisor, world):
+    vca = make_placement(app, world["employer"], title="monteur met vca", pc4="1093",
+                         theme="ict", kind="vacature", requires_vca=True,
+                         essential=("zonnepanelen-monteren", "helpdesk"))
+    _u, candidate = make_candidate(app, certificates=[], kinds=["bbl"], themes=["energie"])
+    html = client.get(f"/adviseur/kandidaten/{candidate}").get_data(as_text=True)
+    card = html[html.index("monteur met vca"):]
+    card = card[:card.index("</article>")] if "</article>" in card else card[:6000]
+    assert "Vereiste vaardigheden:</strong> 1 van 2" in card
+    assert "niet gehaald: thema, soort plek" in card and "een gok" in card
+    assert "haalbaar met VCA Basisveiligheid (B-VCA) (1 week" in card
+    assert str(vca) in html

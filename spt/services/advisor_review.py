@@ -26,6 +26,7 @@ from spt.services import (
     profile,
     workqueue,
 )
+from spt.services import reasons as pair_reasons
 from spt.services.errors import Conflict, DomainError, NotFound
 
 RANK_LIMIT = 25
@@ -44,6 +45,7 @@ class Ranked:
     rank: int | None
     match: Match | None
     plan: matching.ModulePlan | None = None
+    reasons: pair_reasons.Reasons | None = None
 
 
 def active_candidates(db: Session) -> list[Candidate]:
@@ -212,16 +214,20 @@ def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> Candida
     me = matchmaking.candidate_profile(db, candidate)
     ranked = matches.rank_for_candidate(db, candidate, limit=RANK_LIMIT, include_ineligible=True,
                                         profile=me)
-    targets = matchmaking.placement_profiles(db, [p for p, _r in ranked])
-    stored = matches_by_placement(db, candidate.id)
+    targets = {p.key: p for p in matchmaking.open_index(db).index.placements}
+    stored, labels = matches_by_placement(db, candidate.id), skill_labels(db)
     employers = {e.id: e for e in db.exec(select(Employer).where(
         col(Employer.id).in_({p.employer_id for p, _r in ranked} or {0})))}
     rows, position_ = [], 0
-    for (placement, result), target in zip(ranked, targets, strict=True):
+    modules = {m.id: m for m in cat.modules}
+    for placement, result in ranked:
         position_ += result.eligible
+        target = targets[result.placement_key]
         plan = matching.plan_for_placement(me, target, cat.modules, knowledge=cat.knowledge)
         rows.append(Ranked(placement, candidate, employers.get(placement.employer_id), result,
-                           position_ if result.eligible else None, stored.get(placement.id), plan))
+                           position_ if result.eligible else None, stored.get(placement.id), plan,
+                           pair_reasons.for_pair(me, target, result, plan, labels=labels,
+                                            modules=modules)))
     paths = matching.recommend_paths(me, cat.paths, cat.modules, knowledge=cat.knowledge, limit=5)
     audit.record(db, actor_id=viewer_id, action="advisor.scores_shown", subject_type="candidate",
                  subject_id=candidate.id, detail=shown_detail([r for _p, r in ranked],
@@ -232,7 +238,7 @@ def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> Candida
         completeness=profile.completeness(profile.as_draft(db, candidate)),
         recognised=corrections.candidate_rows(db, candidate.id), ranked=rows, paths=paths,
         matches=matches.stored_for_candidate(db, candidate.id),
-        history=workqueue.history(db, candidate.id), labels=skill_labels(db),
+        history=workqueue.history(db, candidate.id), labels=labels,
         enrolments=enrolments.section(db, candidate.id, suggested={
             m.id for plan in [r.plan for r in rows] + [p.plan for p in paths] if plan
             for m in plan.modules}))
@@ -256,9 +262,11 @@ def placement_page(db: Session, *, viewer_id: int, placement_id: int) -> Placeme
     placement = get_placement(db, placement_id)
     pool = active_candidates(db)
     target = matchmaking.placement_profiles(db, [placement])[0]
-    results = matchmaking.rank_candidates(db, target, matchmaking.candidate_profiles(db, pool),
-                                          limit=RANK_LIMIT, include_ineligible=True)
-    by_id = {str(c.id): c for c in pool}
+    profiles = {p.key: p for p in matchmaking.candidate_profiles(db, pool)}
+    results = matchmaking.rank_candidates(db, target, list(profiles.values()), limit=RANK_LIMIT,
+                                          include_ineligible=True)
+    by_id, labels = {str(c.id): c for c in pool}, skill_labels(db)
+    modules = {m.id: m for m in matchmaking.catalogue(db).modules}
     stored = {m.candidate_id: m for m in db.exec(select(Match).where(
         Match.placement_id == placement.id))}
     rows, position_ = [], 0
@@ -266,10 +274,13 @@ def placement_page(db: Session, *, viewer_id: int, placement_id: int) -> Placeme
         position_ += result.eligible
         candidate = by_id[result.candidate_key]
         rows.append(Ranked(placement, candidate, None, result,
-                           position_ if result.eligible else None, stored.get(candidate.id)))
+                           position_ if result.eligible else None, stored.get(candidate.id),
+                           reasons=pair_reasons.for_pair(profiles[result.candidate_key], target,
+                                                    result, None, labels=labels,
+                                                    modules=modules)))
     audit.record(db, actor_id=viewer_id, action="advisor.scores_shown", subject_type="placement",
                  subject_id=placement.id, detail=shown_detail(results, "candidate_key"))
     page = PlacementPage(placement, db.get(Employer, placement.employer_id), rows,
-                         skill_labels(db), corrections.placement_rows(db, placement))
+                         labels, corrections.placement_rows(db, placement))
     db.commit()
     return page
