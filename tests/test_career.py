@@ -47,3 +47,115 @@ def test_a_closable_vca_gap_says_haalbaar_met_the_course_with_weeks_and_cost(app
     card = _cards(login_as(app, user).get("/kandidaat/").get_data(as_text=True))[
         "monteur zonnepanelen"]
     assert "VCA: haalbaar met VCA Basisveiligheid (B-VCA) (1 week, € 195,00)" in card
+
+
+def _only_path(app, slug):
+    """Retire every career path but one, so 'Mijn loopbaan' shows that one."""
+    from sqlmodel import select
+
+    from spt.db import get_db
+    from spt.models import CareerPath
+    from spt.models._base import utcnow
+    from spt.services import matchmaking
+
+    with app.app_context():
+        db = get_db()
+        for path in db.exec(select(CareerPath).where(CareerPath.slug != slug)):
+            path.retired_at = utcnow()
+            db.add(path)
+        matchmaking.changed(db)
+        db.commit()
+
+
+def _route(app, candidate_id, slug="bim-modelleur"):
+    import matching
+    from spt.db import get_db
+    from spt.models import Candidate
+    from spt.services import career
+
+    with app.app_context():
+        db = get_db()
+        view = career.overview(db, db.get(Candidate, candidate_id))
+        (path,) = [p for p in view.paths if p.title.startswith("BIM")]
+        steps = {s.module.slug: s for s in path.steps if s.module}
+        return path, steps, matching
+
+
+def _enrol(app, candidate_id, slug, status):
+    from datetime import date
+
+    from sqlmodel import select
+
+    from spt.db import get_db
+    from spt.models import Module, ModuleEnrolment
+
+    with app.app_context():
+        db = get_db()
+        module = db.exec(select(Module).where(Module.slug == slug)).one()
+        db.add(ModuleEnrolment(candidate_id=candidate_id, module_id=module.id, status=status,
+                               started_on=date(2026, 9, 1)))
+        db.commit()
+
+
+def test_a_language_bridge_opens_the_modules_and_counts_in_the_totals(app):
+    _only_path(app, "bim-modelleur")
+    user, candidate = make_candidate(app, nt2_level="A1", skills=(), themes=["bouw"],
+                                     level="mbo-4")
+    path, steps, _m = _route(app, candidate)
+    titles = [m.title for m in path.modules]
+    assert titles[:2] == ["Taalmodule NT2: Nederlands voor de techniek (A2)",
+                          "Taalmodule NT2: Nederlands op werkniveau (B1)"]
+    assert steps["bim-revit-basis"].state == "after_bridge"
+    assert "Taalmodule NT2: Nederlands op werkniveau (B1)" in steps["bim-revit-basis"].via
+    assert steps["technisch-tekenen-cad"].state == "after_bridge"
+    assert path.total_weeks == sum(m.weeks for m in path.modules) == 16 + 20 + 10 + 8
+    assert path.total_cost == 1350
+    html = login_as(app, user).get("/kandidaat/").get_data(as_text=True)
+    assert "niet nodig voor jou" not in html
+    assert "Scholing: ongeveer 54 weken" in html and "gratis voor jou" not in html
+    assert "eerst: taalmodule" in html and "in je plan, na Taalmodule NT2" in html
+
+
+def test_a_module_above_the_candidates_level_is_not_yet_open_and_not_counted(app):
+    _only_path(app, "bim-modelleur")
+    user, candidate = make_candidate(app, nt2_level="A1", skills=(), themes=["bouw"],
+                                     level="mbo-2")
+    path, steps, _m = _route(app, candidate)
+    revit = steps["bim-revit-basis"]
+    assert (revit.state, revit.why) == ("closed", "level_below_minimum")
+    assert "bim-revit-basis" not in {m.slug for m in path.modules}
+    assert (path.total_weeks, path.total_cost) == (16 + 20 + 10, 0)
+    html = login_as(app, user).get("/kandidaat/").get_data(as_text=True)
+    assert "nog niet open voor jou" in html and "hoger opleidingsniveau" in html
+    assert "Scholing: ongeveer 46 weken" in html and "gratis voor jou" in html
+
+
+def test_started_and_completed_modules_are_never_advised_again(app):
+    _only_path(app, "bim-modelleur")
+    user, candidate = make_candidate(app, nt2_level="B2", skills=(), themes=["bouw"],
+                                     level="mbo-4")
+    _enrol(app, candidate, "bim-revit-basis", "gestart")
+    _enrol(app, candidate, "technisch-tekenen-cad", "afgerond")
+    path, steps, _m = _route(app, candidate)
+    assert steps["bim-revit-basis"].state == "gestart"
+    assert steps["technisch-tekenen-cad"].state == "afgerond"
+    planned = {m.slug for m in path.modules}
+    assert not planned & {"bim-revit-basis", "technisch-tekenen-cad"}
+    assert path.total_weeks == sum(m.weeks for m in path.modules)
+    html = login_as(app, user).get("/kandidaat/").get_data(as_text=True)
+    assert "je bent hiermee bezig" in html and "al gedaan" in html
+
+
+def test_a_module_is_not_needed_only_with_the_reason_and_free_only_when_it_is(app):
+    _only_path(app, "bim-modelleur")
+    user, candidate = make_candidate(
+        app, nt2_level="B2", themes=["bouw"], level="mbo-4",
+        skills=("cad-tekenen", "technisch-tekenen", "tekeningen-lezen"))
+    path, steps, _m = _route(app, candidate)
+    cad = steps["technisch-tekenen-cad"]
+    assert cad.state == "not_needed" and cad.why == "has_skills" and cad.skills
+    assert steps["bim-revit-basis"].state == "planned"
+    assert [m.slug for m in path.modules] == ["bim-revit-basis"]
+    assert (path.total_weeks, path.total_cost) == (8, 1350)
+    html = login_as(app, user).get("/kandidaat/").get_data(as_text=True)
+    assert "je kunt dit al:" in html and "gratis voor jou" not in html

@@ -26,6 +26,7 @@ from spt.services import (
     pipeline,
     postcodes,
     reasons,
+    routes,
 )
 from spt.services.errors import DomainError, NotFound
 from spt.services.profile import Completeness, as_draft, completeness
@@ -36,13 +37,16 @@ TOP_PLACEMENTS = 5
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a route as shown to the candidate."""
+    """One step of a route as shown to the candidate (`state` and `why`: see routes.RouteStep)."""
 
     kind: str
     title: str
     module: Module | None = None
     placement_kinds: tuple[str, ...] = ()
-    needed: bool = True  # False for a module the plan does not need (skills had or covered)
+    state: str = ""
+    why: str = ""
+    skills: tuple[str, ...] = ()  # labels of the skills the candidate already has
+    via: tuple[str, ...] = ()  # the bridge that opens it, or the modules that cover it
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,10 @@ def overview(db: Session, candidate: Candidate) -> Overview:
     catalogue = matchmaking.catalogue(db)
     profile = matchmaking.candidate_profile(db, candidate)
     modules = {m.slug: m for m in db.exec(select(Module))}
+    taken = enrolments.for_candidate(db, candidate.id)
+    enrolled: dict[str, str] = {}
+    for enrolment, module in taken:  # newest first: the latest status of each module counts
+        enrolled.setdefault(module.slug, enrolment.status)
     ranked = matches.rank_for_candidate(db, candidate, limit=TOP_PLACEMENTS, profile=profile)
     targets = {p.key: p for p in matchmaking.open_index(db).index.placements}
     labels = dict(db.exec(select(Skill.slug, Skill.label)).all())
@@ -104,12 +112,12 @@ def overview(db: Session, candidate: Candidate) -> Overview:
     return Overview(
         candidate=candidate, status=str(pipeline.CANDIDATE_STATUSES.get(candidate.status, "")),
         completeness=completeness(as_draft(db, candidate)),
-        paths=_paths(db, catalogue, profile, modules),
+        paths=_paths(db, catalogue, profile, modules, enrolled, labels),
         placements=tuple(_placement_view(db, catalogue, profile, targets[r.placement_key], p, r,
-                                         modules, labels) for p, r in ranked),
+                                         modules, labels, enrolled) for p, r in ranked),
         introductions=tuple(introductions.for_candidate(db, candidate.id)),
         advisor_email=advisor.email if advisor else None,
-        enrolments=tuple(enrolments.for_candidate(db, candidate.id)))
+        enrolments=tuple(taken))
 
 
 def _label(catalogue, skill_id: str) -> str:
@@ -117,27 +125,33 @@ def _label(catalogue, skill_id: str) -> str:
     return concept.label if concept else skill_id
 
 
-def _paths(db, catalogue, profile, modules) -> tuple[PathView, ...]:
+def _paths(db, catalogue, profile, modules, enrolled, labels) -> tuple[PathView, ...]:
     recommendations = matching.recommend_paths(
-        profile, catalogue.paths, catalogue.modules, knowledge=catalogue.knowledge,
+        profile, catalogue.paths, routes.open_modules(catalogue, enrolled),
+        knowledge=catalogue.knowledge,
         placements=matchmaking.open_index(db).index.placements, limit=TOP_PATHS)
     descriptions = dict(db.exec(select(CareerPath.slug, CareerPath.description)).all())
-    return tuple(PathView(
-        title=r.path.title, description=descriptions.get(r.path.id, ""), score=r.score,
-        steps=tuple(Step(s.kind, s.title, modules.get(s.ref), s.placement_kinds,
-                         needed=s.kind != "module" or s.ref in {m.id for m in r.plan.modules})
-                    for s in r.path.steps),
-        modules=tuple(modules[m.id] for m in r.plan.modules if m.id in modules),
-        total_weeks=r.plan.total_weeks, total_cost=r.plan.total_cost,
-        missing=tuple(_label(catalogue, s) for s in r.missing_skills),
-        openings=len(r.open_placements)) for r in recommendations)
+    views = []
+    for r in recommendations:
+        plan = routes.route(profile, r, catalogue, enrolled)
+        views.append(PathView(
+            title=r.path.title, description=descriptions.get(r.path.id, ""), score=r.score,
+            steps=tuple(Step(s.kind, s.title, modules.get(s.module) if s.module else None,
+                             s.placement_kinds, s.state, s.why,
+                             tuple(labels.get(k, k) for k in s.skills), s.via)
+                        for s in plan.steps),
+            modules=tuple(modules[m.id] for m in plan.planned if m.id in modules),
+            total_weeks=plan.total_weeks, total_cost=plan.total_cost,
+            missing=tuple(_label(catalogue, s) for s in r.missing_skills),
+            openings=len(r.open_placements)))
+    return tuple(views)
 
 
-def _placement_view(db, catalogue, profile, target, placement, result, modules,
-                    labels) -> PlacementView:
+def _placement_view(db, catalogue, profile, target, placement, result, modules, labels,
+                    enrolled) -> PlacementView:
     employer = db.get(Employer, placement.employer_id)
     area = postcodes.area(placement.pc4)
-    plan = matching.plan_for_placement(profile, target, catalogue.modules,
+    plan = matching.plan_for_placement(profile, target, routes.open_modules(catalogue, enrolled),
                                        knowledge=catalogue.knowledge)
     by_id = {m.id: m for m in catalogue.modules}
     return PlacementView(
