@@ -304,3 +304,10 @@ def test_the_advisor_sees_counts_wishes_and_what_closes_a_vca_gap(app, client, a
     assert "niet gehaald: thema, soort plek" in card and "een gok" in card
     assert "haalbaar met VCA Basisveiligheid (B-VCA) (1 week" in card
     assert str(vca) in html
+
+
+def test_the_advisor_sees_the_intent_and_the_wishes_said_with_alleen(app, client, advisor):
+    _u, candidate = make_candidate(app, intent="switch", kinds_only=True, hours_strict=True)
+    html = client.get(f"/adviseur/kandidaten/{candidate}").get_data(as_text=True)
+    assert "overstappen naar ander werk" in html
+    assert html.count("(alleen deze)") == 1 and "(precies)" in html

@@ -159,3 +159,35 @@ def test_a_module_is_not_needed_only_with_the_reason_and_free_only_when_it_is(ap
     assert (path.total_weeks, path.total_cost) == (8, 1350)
     html = login_as(app, user).get("/kandidaat/").get_data(as_text=True)
     assert "je kunt dit al:" in html and "gratis voor jou" not in html
+
+
+def test_a_switcher_is_told_when_a_place_is_like_the_work_they_leave(app):
+    from sqlmodel import col, select
+
+    from spt.db import get_db
+    from spt.models import CandidateOccupation, Occupation
+
+    with app.app_context():
+        db = get_db()
+        driver = db.exec(select(Occupation).where(
+            Occupation.preferred_label == "vrachtwagenchauffeur")).one()
+        other = db.exec(select(Occupation).where(
+            col(Occupation.isco_group).startswith("7"),
+            ~col(Occupation.isco_group).startswith(driver.isco_group[:1]))).first()
+        ids = driver.id, other.id
+    _eu, employer = make_employer(app)
+    make_placement(app, employer, title="chauffeur zonnepanelen", theme="energie", pc4="1093",
+                   occupation_id=ids[0])
+    make_placement(app, employer, title="monteur zonnepanelen", theme="energie", pc4="1093",
+                   occupation_id=ids[1])
+    user, candidate = make_candidate(app, intent="switch")
+    with app.app_context():
+        db = get_db()
+        db.add(CandidateOccupation(candidate_id=candidate, occupation_id=ids[0],
+                                   free_text="chauffeur", years=8))
+        db.commit()
+    cards = _cards(login_as(app, user).get("/kandidaat/").get_data(as_text=True))
+    assert "dit werk lijkt op je vorige werk, en je wilde overstappen" in cards[
+        "chauffeur zonnepanelen"]
+    assert "Je wilt overstappen, en dit werk is anders dan je vorige werk." in cards[
+        "monteur zonnepanelen"]

@@ -43,6 +43,7 @@ class Reasons:
     closable: tuple[Closable, ...]
     learning: bool  # a BBL, WEP, stage or proefplaatsing: the required skills are learned there
     intent: str | None
+    work: str | None = None  # against the previous work, by the intent: away, like_old, close, far
 
     @property
     def met(self) -> tuple[Wish, ...]:
@@ -107,4 +108,15 @@ def for_pair(me: matching.CandidateProfile, target: matching.PlacementProfile,
                       if plan is None or s not in plan.covered),
         closable=tuple(closable),
         learning=target.kind in matching.DEFAULT_WEIGHTS.learning_kinds,
-        intent=ex.intent)
+        intent=ex.intent, work=_work(me, ex))
+
+
+def _work(me: matching.CandidateProfile, ex: matching.Explanation) -> str | None:
+    """How the placement stands to the previous work, said only when both are known: the
+    occupation factor is the distance from it for a switcher and the closeness otherwise."""
+    value = next((f.value for f in ex.factors if f.name == "occupation"), None)
+    if ex.intent is None or not me.occupations or value is None:
+        return None
+    if ex.intent == "switch":
+        return "away" if value >= 0.6 else "like_old"
+    return "close" if value >= 0.6 else "far" if value < 0.4 else None
