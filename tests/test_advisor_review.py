@@ -311,3 +311,32 @@ def test_the_advisor_sees_the_intent_and_the_wishes_said_with_alleen(app, client
     html = client.get(f"/adviseur/kandidaten/{candidate}").get_data(as_text=True)
     assert "overstappen naar ander werk" in html
     assert html.count("(alleen deze)") == 1 and "(precies)" in html
+
+
+def test_a_started_module_is_not_advised_again_on_the_advisors_page(app, advisor):
+    from datetime import date
+
+    from spt.models import Module, ModuleEnrolment
+    from spt.services import advisor_review
+
+    _eu, employer = make_employer(app)
+    placement = make_placement(app, employer, title="pv monteur", pc4="1093", theme="energie",
+                               essential=("omvormers-installeren",))
+    _u, candidate = make_candidate(app)
+
+    def planned():
+        with app.app_context():
+            page = advisor_review.candidate_page(get_db(), viewer_id=advisor,
+                                                 candidate_id=candidate)
+            (row,) = [r for r in page.ranked if r.placement.id == placement]
+            return [m.id for m in row.plan.modules]
+
+    first = planned()
+    assert first  # a module teaches it
+    with app.app_context():
+        db = get_db()
+        module = db.exec(select(Module).where(Module.slug == first[0])).one()
+        db.add(ModuleEnrolment(candidate_id=candidate, module_id=module.id, status="gestart",
+                               started_on=date(2026, 11, 2)))
+        db.commit()
+    assert first[0] not in planned()

@@ -24,6 +24,7 @@ from spt.services import (
     matches,
     matchmaking,
     profile,
+    routes,
     workqueue,
 )
 from spt.services import reasons as pair_reasons
@@ -220,15 +221,16 @@ def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> Candida
         col(Employer.id).in_({p.employer_id for p, _r in ranked} or {0})))}
     rows, position_ = [], 0
     modules = {m.id: m for m in cat.modules}
+    usable = routes.open_modules(cat, enrolments.statuses(db, candidate.id))  # never again
     for placement, result in ranked:
         position_ += result.eligible
         target = targets[result.placement_key]
-        plan = matching.plan_for_placement(me, target, cat.modules, knowledge=cat.knowledge)
+        plan = matching.plan_for_placement(me, target, usable, knowledge=cat.knowledge)
         rows.append(Ranked(placement, candidate, employers.get(placement.employer_id), result,
                            position_ if result.eligible else None, stored.get(placement.id), plan,
                            pair_reasons.for_pair(me, target, result, plan, labels=labels,
                                             modules=modules)))
-    paths = matching.recommend_paths(me, cat.paths, cat.modules, knowledge=cat.knowledge, limit=5)
+    paths = matching.recommend_paths(me, cat.paths, usable, knowledge=cat.knowledge, limit=5)
     audit.record(db, actor_id=viewer_id, action="advisor.scores_shown", subject_type="candidate",
                  subject_id=candidate.id, detail=shown_detail([r for _p, r in ranked],
                                                               "placement_key"))

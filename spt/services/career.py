@@ -101,10 +101,7 @@ def overview(db: Session, candidate: Candidate) -> Overview:
     catalogue = matchmaking.catalogue(db)
     profile = matchmaking.candidate_profile(db, candidate)
     modules = {m.slug: m for m in db.exec(select(Module))}
-    taken = enrolments.for_candidate(db, candidate.id)
-    enrolled: dict[str, str] = {}
-    for enrolment, module in taken:  # newest first: the latest status of each module counts
-        enrolled.setdefault(module.slug, enrolment.status)
+    enrolled = enrolments.statuses(db, candidate.id)
     ranked = matches.rank_for_candidate(db, candidate, limit=TOP_PLACEMENTS, profile=profile)
     targets = {p.key: p for p in matchmaking.open_index(db).index.placements}
     labels = dict(db.exec(select(Skill.slug, Skill.label)).all())
@@ -117,7 +114,7 @@ def overview(db: Session, candidate: Candidate) -> Overview:
                                          modules, labels, enrolled) for p, r in ranked),
         introductions=tuple(introductions.for_candidate(db, candidate.id)),
         advisor_email=advisor.email if advisor else None,
-        enrolments=tuple(taken))
+        enrolments=tuple(enrolments.for_candidate(db, candidate.id)))
 
 
 def _label(catalogue, skill_id: str) -> str:
