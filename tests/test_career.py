@@ -191,3 +191,9 @@ def test_a_switcher_is_told_when_a_place_is_like_the_work_they_leave(app):
         "chauffeur zonnepanelen"]
     assert "Je wilt overstappen, en dit werk is anders dan je vorige werk." in cards[
         "monteur zonnepanelen"]
+
+
+def test_the_public_page_explains_alleen_intent_and_closable_requirements(client):
+    html = client.get("/hoe-werkt-het-matchen").get_data(as_text=True)
+    assert "Wat je zelf kiest" in html and "alleen dit" in html
+    assert "overstappen" in html and "met die cursus" in html
