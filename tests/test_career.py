@@ -197,3 +197,13 @@ def test_the_public_page_explains_alleen_intent_and_closable_requirements(client
     html = client.get("/hoe-werkt-het-matchen").get_data(as_text=True)
     assert "Wat je zelf kiest" in html and "alleen dit" in html
     assert "overstappen" in html and "met die cursus" in html
+
+
+def test_hours_close_to_the_wish_are_said_as_they_are(app):
+    _eu, employer = make_employer(app)
+    make_placement(app, employer, title="monteur 36 uur", kind="bbl", theme="energie",
+                   pc4="1093", hours_per_week=36)
+    user, _candidate = make_candidate(app, hours_per_week=32)
+    card = _cards(login_as(app, user).get("/kandidaat/").get_data(as_text=True))["monteur 36 uur"]
+    assert "36 uur per week, en je wilt 32 uur" in card.split("Let op:")[1]
+    assert "36 uur per week" not in card.split("Let op:")[0].split("Waarom past dit?")[1]

@@ -5,9 +5,6 @@ from dataclasses import dataclass
 
 import matching
 
-# a placement this many hours away from the wish still counts as "the hours you want"
-HOURS_CLOSE = matching.DEFAULT_WEIGHTS.strict_hours_gap
-
 
 @dataclass(frozen=True)
 class Wish:
@@ -75,8 +72,8 @@ def _wishes(me: matching.CandidateProfile, target: matching.PlacementProfile,
         wishes.append(Wish("kind", target.kind in me.kinds, me.kinds_only, target.kind,
                            tuple(sorted(me.kinds))))
     if me.hours_per_week is not None and target.hours_per_week is not None:
-        close = abs(me.hours_per_week - target.hours_per_week) <= HOURS_CLOSE
-        wishes.append(Wish("hours", close, me.hours_strict, target.hours_per_week,
+        same = me.hours_per_week == target.hours_per_week  # 36 for 32 is said, not hidden
+        wishes.append(Wish("hours", same, me.hours_strict, target.hours_per_week,
                            me.hours_per_week))
     if me.max_km is not None and distance_km is not None:
         wishes.append(Wish("distance", distance_km <= me.max_km, True, distance_km, me.max_km))
