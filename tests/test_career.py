@@ -207,3 +207,25 @@ def test_hours_close_to_the_wish_are_said_as_they_are(app):
     card = _cards(login_as(app, user).get("/kandidaat/").get_data(as_text=True))["monteur 36 uur"]
     assert "36 uur per week, en je wilt 32 uur" in card.split("Let op:")[1]
     assert "36 uur per week" not in card.split("Let op:")[0].split("Waarom past dit?")[1]
+
+
+def test_a_vca_course_on_the_path_is_not_needed_for_someone_with_vca(app):
+    _only_path(app, "werkvoorbereider")
+
+    def vca_step(certificates):
+        _u, candidate = make_candidate(app, nt2_level="B2", level="mbo-4", themes=["bouw"],
+                                       certificates=certificates)
+        from spt.db import get_db
+        from spt.models import Candidate
+        from spt.services import career
+
+        with app.app_context():
+            db = get_db()
+            (path,) = career.overview(db, db.get(Candidate, candidate)).paths
+            return path, next(s for s in path.steps if s.module and "VCA" in s.title)
+
+    path, step = vca_step(["vca-basis"])
+    assert (step.state, step.why) == ("not_needed", "has_skills")
+    assert all("VCA" not in m.title for m in path.modules)
+    path, step = vca_step([])
+    assert step.state == "planned" and any("VCA" in m.title for m in path.modules)

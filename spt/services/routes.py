@@ -65,8 +65,10 @@ def route(profile: matching.CandidateProfile, rec: matching.PathRecommendation,
     learning = set().union(*(by_id[s].skills for s in taken if s in by_id))
     held = profile.skill_ids | (set(rec.path.required_skills) - set(rec.missing_skills))
     steps = [(s, by_id.get(s.ref)) for s in rec.path.steps]
-    # what each path module is there for: the path's required skills it teaches, else its own
-    purpose = {m.id: (m.skills & set(rec.path.required_skills)) or m.skills
+    # what each path module is there for: the path's required skills it teaches, else the
+    # certificate it gives when the candidate holds it (VCA), else all it teaches
+    purpose = {m.id: (m.skills & set(rec.path.required_skills))
+               or (m.skills & profile.certificates) or m.skills
                for _s, m in steps if m is not None}
     needed = [s for s in rec.missing_skills if s not in learning]
     needed += [s for m_id in purpose for s in sorted(purpose[m_id])
