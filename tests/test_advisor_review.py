@@ -1,10 +1,11 @@
 """The advisor's werkvoorraad, candidate and placement pages, proposals and overrides."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
+import matching
 from matching import DEFAULT_WEIGHTS
 from spt.db import get_db
 from spt.models import (
@@ -13,12 +14,14 @@ from spt.models import (
     CandidateSkill,
     Employer,
     Match,
+    Module,
+    ModuleEnrolment,
     Skill,
     StatusChange,
     User,
 )
 from spt.models._base import utcnow
-from spt.services import introductions
+from spt.services import advisor_review, introductions, matcher_profiles
 from tests.factories import make_candidate, make_employer, make_match, make_placement
 from tests.mailbox import mails_to
 
@@ -104,7 +107,7 @@ def test_candidate_page_phrases_hard_exclusions_in_dutch(app, client, advisor, w
                    pc4="1093")
     _u, no_licence = make_candidate(app, driving_licences=[])
     text = client.get(f"/adviseur/kandidaten/{no_licence}").get_data(as_text=True)
-    assert "De plek vraagt een rijbewijs; de kandidaat heeft er geen." in text
+    assert "De plek vraagt een rijbewijs dat de kandidaat niet heeft." in text
 
 
 def test_proposing_the_top_placement_asks_consent_before_identity_is_shown(app, client, advisor,
@@ -256,3 +259,84 @@ def test_a_match_created_since_the_page_was_shown_gets_409(app, client, advisor,
     assert response.status_code == 409
     with app.app_context():
         assert get_db().exec(select(Match)).one().status == "wacht_op_kandidaat"
+
+
+def test_a_proposal_ranks_on_the_cached_index_and_maps_only_its_own_placement(
+        app, client, advisor, world, monkeypatch):
+
+    for n in range(5):
+        make_placement(app, world["employer"], title=f"monteur {n}", pc4="1093", theme="energie")
+    assert client.get(f"/adviseur/kandidaten/{world['candidate']}").status_code == 200
+    builds, mapped = [], []
+    real_build, real_map = matching.PlacementIndex.build, matcher_profiles._placement_profile
+    monkeypatch.setattr(matching.PlacementIndex, "build",
+                        lambda *a, **k: builds.append(1) or real_build(*a, **k))
+    monkeypatch.setattr(matcher_profiles, "_placement_profile",
+                        lambda *a, **k: mapped.append(a[0].id) or real_map(*a, **k))
+    response = client.post(f"/adviseur/kandidaten/{world['candidate']}/voorstellen/"
+                           f"{world['far']}", data={"version": 0, "override_reason": "wil dit"})
+    assert response.status_code == 302
+    assert builds == [] and mapped == [world["far"]]
+    (event,) = _events(app, "advisor.override")
+    assert event.detail["rank"] == 7 and str(world["near"]) in event.detail["ranked_above"]
+
+
+def test_the_candidate_page_honours_alleen_and_licence_categories(app, client, advisor, world):
+    truck = make_placement(app, world["employer"], title="chauffeur laadpalen", pc4="1093",
+                           theme="energie", kind="bbl", required_licences=["C"])
+    _u, picky = make_candidate(app, kinds=["bbl"], kinds_only=True, driving_licences=["CE"])
+    text = client.get(f"/adviseur/kandidaten/{picky}").get_data(as_text=True)
+    assert "De kandidaat wil alleen een andere soort plek." in text  # the far one is a vacature
+    with app.app_context():
+
+        page = advisor_review.candidate_page(get_db(), viewer_id=advisor, candidate_id=picky)
+        eligible = {r.placement.id: r.result.eligible for r in page.ranked}
+    assert eligible[truck] and eligible[world["near"]]  # CE includes C
+    assert not eligible[world["far"]]
+
+
+def test_the_advisor_sees_counts_wishes_and_what_closes_a_vca_gap(app, client, advisor, world):
+    vca = make_placement(app, world["employer"], title="monteur met vca", pc4="1093",
+                         theme="ict", kind="vacature", requires_vca=True,
+                         essential=("zonnepanelen-monteren", "helpdesk"))
+    _u, candidate = make_candidate(app, certificates=[], kinds=["bbl"], themes=["energie"])
+    html = client.get(f"/adviseur/kandidaten/{candidate}").get_data(as_text=True)
+    card = html[html.index("monteur met vca"):]
+    card = card[:card.index("</article>")] if "</article>" in card else card[:6000]
+    assert "Vereiste vaardigheden:</strong> 1 van 2" in card
+    assert "niet gehaald: thema, soort plek" in card and "een gok" in card
+    assert "haalbaar met VCA Basisveiligheid (B-VCA) (1 week" in card
+    assert str(vca) in html
+
+
+def test_the_advisor_sees_the_intent_and_the_wishes_said_with_alleen(app, client, advisor):
+    _u, candidate = make_candidate(app, intent="switch", kinds_only=True, hours_strict=True)
+    html = client.get(f"/adviseur/kandidaten/{candidate}").get_data(as_text=True)
+    assert "overstappen naar ander werk" in html
+    assert html.count("(alleen deze)") == 1 and "(precies)" in html
+
+
+def test_a_started_module_is_not_advised_again_on_the_advisors_page(app, advisor):
+
+
+    _eu, employer = make_employer(app)
+    placement = make_placement(app, employer, title="pv monteur", pc4="1093", theme="energie",
+                               essential=("omvormers-installeren",))
+    _u, candidate = make_candidate(app)
+
+    def planned():
+        with app.app_context():
+            page = advisor_review.candidate_page(get_db(), viewer_id=advisor,
+                                                 candidate_id=candidate)
+            (row,) = [r for r in page.ranked if r.placement.id == placement]
+            return [m.id for m in row.plan.modules]
+
+    first = planned()
+    assert first  # a module teaches it
+    with app.app_context():
+        db = get_db()
+        module = db.exec(select(Module).where(Module.slug == first[0])).one()
+        db.add(ModuleEnrolment(candidate_id=candidate, module_id=module.id, status="gestart",
+                               started_on=date(2026, 11, 2)))
+        db.commit()
+    assert first[0] not in planned()

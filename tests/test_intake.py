@@ -16,6 +16,7 @@ from spt.models import (
     StatusChange,
     User,
 )
+from spt.services import matchmaking
 from tests.factories import PASSWORD, make_employer, make_placement
 from tests.mailbox import confirm, mails_to
 
@@ -187,6 +188,7 @@ BAD_INPUT = [
     (1, {"heard_via": "tv-reclame"}, "Ongeldige keuze"),
     (2, {"jobs-0-years": "80"}, "Vul 0 tot 50 jaar in."),
     (2, {"jobs-0-title": "x" * 300}, "200"),
+    (2, {"intent": "emigreren"}, "Ongeldige keuze"),
     (3, {"skills-0-level": "9"}, "Ongeldige keuze"),
     (4, {"level": ""}, "Kies je hoogste opleiding."),
     (4, {"certificates": ["geen-certificaat"]}, "ongeldige keuze"),
@@ -276,3 +278,66 @@ def test_a_planted_intake_cookie_does_not_survive_login(app, client, make_user):
 def test_step_one_starts_with_the_address_of_a_logged_in_candidate(client, make_user, login):
     login(make_user("candidate", email="vooraf@example.nl"))
     assert 'value="vooraf@example.nl"' in client.get("/intake/1").get_data(as_text=True)
+
+
+def test_the_work_step_stores_the_intent_and_the_matcher_reads_it(app, client):
+
+    fill_steps(client, upto=1)
+    assert "Wat wil je met je huidige of laatste werk?" in client.get("/intake/2").get_data(
+        as_text=True)
+    response = client.post("/intake/2", data=STEP2 | {"intent": "switch"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert get_db().exec(select(IntakeDraft)).one().data["2"]["intent"] == "switch"
+    for number in (3, 4, 5):
+        assert client.post(f"/intake/{number}", data=STEPS[number]).status_code == 302
+    finish_and_log_in(app, client)
+    with app.app_context():
+        db = get_db()
+        candidate = db.exec(select(Candidate)).one()
+        assert candidate.intent == "switch"
+        assert matchmaking.candidate_profile(db, candidate).intent == "switch"
+    # a finished profile shows the saved answer and can change it
+    html = client.get("/intake/2").get_data(as_text=True)
+    assert 'checked id="intent-0" name="intent" type="radio" value="switch"' in html
+    assert client.post("/intake/2", data=STEP2 | {"intent": "grow"}).status_code == 302
+    with app.app_context():
+        assert get_db().exec(select(Candidate)).one().intent == "grow"
+
+
+def test_no_answer_to_the_intent_stores_none(app, client):
+    fill_steps(client)
+    finish_and_log_in(app, client)
+    with app.app_context():
+        assert get_db().exec(select(Candidate)).one().intent is None
+
+
+def test_wishes_said_with_alleen_are_stored_and_become_hard_limits(app, client):
+
+    _user, employer_id = make_employer(app)
+    fitting = make_placement(app, employer_id, kind="bbl", theme="energie", title="zonnemonteur")
+    other_kind = make_placement(app, employer_id, kind="stage", theme="energie", title="stagiair")
+    other_theme = make_placement(app, employer_id, kind="bbl", theme="ict", title="helpdesk")
+    short = make_placement(app, employer_id, kind="bbl", theme="energie", title="parttimer",
+                           hours_per_week=24)
+    fill_steps(client, upto=4)
+    response = client.post("/intake/5", data=STEP5 | {
+        "themes": ["energie"], "themes_only": "y", "kinds_only": "y", "hours_strict": "y"})
+    assert response.status_code == 302
+    finish_and_log_in(app, client)
+
+    with app.app_context():
+        db = get_db()
+        candidate = db.exec(select(Candidate)).one()
+        assert (candidate.themes_only, candidate.kinds_only, candidate.hours_strict) == (
+            True, True, True)
+        stored = set(db.exec(select(Match.placement_id)).all())
+    assert fitting in stored and not stored & {other_kind, other_theme, short}
+    # saved again without the boxes: the wishes are soft, the other places come back
+    assert client.post("/intake/5", data=STEP5 | {"themes": ["energie"]}).status_code == 302
+    with app.app_context():
+        db = get_db()
+        candidate = db.exec(select(Candidate)).one()
+        assert not (candidate.themes_only or candidate.kinds_only or candidate.hours_strict)
+        stored = set(db.exec(select(Match.placement_id)).all())
+    assert {fitting, other_kind, other_theme, short} <= stored

@@ -64,6 +64,10 @@ KIND_CHOICES = [("vacature", _l("Een baan (vacature)")),
 NT2_CHOICES = ([("", _l("Kies je taalniveau")), ("moedertaal", _l("Nederlands is mijn moedertaal"))]
                + list(NT2_LEVELS))
 MONITORING_ONLY = _l("Alleen voor statistiek. Het telt nooit mee bij het matchen.")
+INTENT_CHOICES = [("switch", _l("Overstappen naar ander werk")),
+                  ("stay", _l("Hetzelfde werk blijven doen")),
+                  ("grow", _l("Doorgroeien in dit werk")),
+                  ("", _l("Weet ik nog niet, of ik heb nog niet gewerkt"))]
 SKILL_LEVELS = [("1", _l("Basis")), ("2", _l("Goed")), ("3", _l("Expert"))]
 
 
@@ -120,6 +124,10 @@ class WorkForm(FlaskForm):
     """Step 2: werk en ervaring."""
 
     jobs = FieldList(FormField(JobEntry), min_entries=5, max_entries=10)
+    intent = RadioField(_l("Wat wil je met je huidige of laatste werk?"),
+                        choices=options(INTENT_CHOICES), default="", description=_l(
+                            "Wil je overstappen, dan zoeken we vooral ander werk. Wat je al "
+                            "kunt, telt dan nog steeds mee."))
 
 
 class SkillEntry(SubForm):
@@ -153,11 +161,15 @@ class WishesForm(FlaskForm):
 
     themes = MultiCheckboxField(_l("Waar wil je werken?"), choices=options(THEME_CHOICES),
                                 validators=[DataRequired(_l("Kies minstens één thema."))])
+    themes_only = BooleanField(_l("Alleen dit: laat mij geen plekken in andere thema's zien"))
     kinds = MultiCheckboxField(_l("Wat zoek je?"), choices=options(KIND_CHOICES), validators=[
         DataRequired(_l("Kies minstens één soort plek."))])
+    kinds_only = BooleanField(_l("Alleen dit: laat mij geen andere soort plekken zien"))
     hours_per_week = IntegerField(_l("Uren per week"), validators=[
         InputRequired(_l("Vul in hoeveel uur per week je wilt werken.")),
         NumberRange(4, 40, _l("Vul 4 tot 40 uur in."))])
+    hours_strict = BooleanField(_l(
+        "Alleen dit: ik wil precies zoveel uur werken (hooguit 4 uur meer of minder)"))
     available_from = DateField(_l("Vanaf wanneer kun je beginnen?"), validators=[
         InputRequired(_l("Vul een datum in, zoals 2027-02-01."))])
     max_km = IntegerField(_l("Hoe ver wil je reizen? (km, enkele reis)"), validators=[

@@ -41,6 +41,12 @@ class Candidate(SQLModel, table=True):
     driving_licences: list[str] = json_list()  # B, BE, C, CE ...
     themes: list[str] = json_list()
     kinds: list[str] = json_list()
+    # "alleen dit": a wish the candidate made a hard limit (matching.CandidateProfile *_only)
+    themes_only: bool = Field(default=False)
+    kinds_only: bool = Field(default=False)
+    hours_strict: bool = Field(default=False)
+    # what they want with their current or last work: matching.INTENTS, or None (not answered)
+    intent: str | None = Field(default=None, max_length=10)
     hours_per_week: int | None = None
     available_from: date | None = None
     max_km: int | None = None

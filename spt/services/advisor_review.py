@@ -9,11 +9,8 @@ from sqlmodel import Session, col, select
 import matching
 from spt.models import (
     Candidate,
-    CandidateOccupation,
-    CandidateSkill,
     Employer,
     Match,
-    Occupation,
     Placement,
     Skill,
     User,
@@ -27,10 +24,11 @@ from spt.services import (
     introductions,
     matches,
     matchmaking,
-    postcodes,
     profile,
+    routes,
     workqueue,
 )
+from spt.services import reasons as pair_reasons
 from spt.services.errors import Conflict, DomainError, NotFound
 
 RANK_LIMIT = 25
@@ -49,32 +47,7 @@ class Ranked:
     rank: int | None
     match: Match | None
     plan: matching.ModulePlan | None = None
-
-
-def candidate_profiles(db: Session, candidates: list[Candidate]) -> list[matching.CandidateProfile]:
-    """Matcher profiles of many candidates in two queries (same mapping as matchmaking)."""
-    ids = [c.id for c in candidates]
-    skills: dict[int, list] = {i: [] for i in ids}
-    jobs: dict[int, list] = {i: [] for i in ids}
-    for cid, slug, level in db.exec(select(CandidateSkill.candidate_id, Skill.slug,
-                                           CandidateSkill.self_level).join(Skill)
-                                    .where(col(CandidateSkill.candidate_id).in_(ids))):
-        skills[cid].append((slug, level))
-    for cid, uri, group in db.exec(select(CandidateOccupation.candidate_id, Occupation.uri,
-                                          Occupation.isco_group).join(Occupation)
-                                   .where(col(CandidateOccupation.candidate_id).in_(ids))):
-        jobs[cid].append((uri, group))
-    out = []
-    for c in candidates:
-        area = postcodes.area(c.pc4)
-        out.append(matching.CandidateProfile(
-            key=str(c.id), lat=area.lat if area else None, lon=area.lon if area else None,
-            max_km=c.max_km, hours_per_week=c.hours_per_week, available_from=c.available_from,
-            driving_licence=bool(c.driving_licences), certificates=c.certificates,
-            nt2=c.nt2_level, level=c.level, skills=skills[c.id],
-            occupations=[u for u, _g in jobs[c.id]],
-            occupation_groups=[g for _u, g in jobs[c.id] if g], themes=c.themes, kinds=c.kinds))
-    return out
+    reasons: pair_reasons.Reasons | None = None
 
 
 def active_candidates(db: Session) -> list[Candidate]:
@@ -122,36 +95,34 @@ def matches_by_placement(db: Session, candidate_id: int) -> dict[int, Match]:
 
 def pair_result(db: Session, candidate: Candidate, placement: Placement) -> matching.MatchResult:
     """The explained score of one pair as the matcher computes it now."""
-    return matching.score_pair(matchmaking.candidate_profile(db, candidate),
-                               matchmaking.placement_profiles(db, [placement])[0],
-                               knowledge=matchmaking.catalogue(db).knowledge)
+    return matchmaking.score(db, matchmaking.candidate_profile(db, candidate),
+                             matchmaking.placement_profiles(db, [placement])[0])
 
 
 def position(db: Session, candidate: Candidate, placement: Placement, *,
              perspective: str = "candidate") -> tuple[matching.MatchResult, int | None, list]:
-    """The pair's explained result, its rank among eligible pairs, and undecided pairs above it."""
-    cat = matchmaking.catalogue(db)
+    """The pair's explained result, its rank among eligible pairs, and undecided pairs above it.
+
+    The candidate's view ranks on the cached index of open placements, as the candidate page
+    does; a placement outside it (an employer not verified yet) is placed by its score.
+    """
+    me = matchmaking.candidate_profile(db, candidate)
+    target = matchmaking.placement_profiles(db, [placement])[0]
+    result = matchmaking.score(db, me, target)
     if perspective == "placement":
-        pool = active_candidates(db)
-        if candidate.id not in {c.id for c in pool}:
-            pool.append(candidate)
-        profiles = candidate_profiles(db, pool)
-        target = matchmaking.placement_profiles(db, [placement])[0]
-        order = matching.rank_candidates(target, profiles, knowledge=cat.knowledge, explain=False)
+        pool = [c for c in active_candidates(db) if c.id != candidate.id]
+        profiles = [*matchmaking.candidate_profiles(db, pool), me]
+        order = matchmaking.rank_candidates(db, target, profiles, explain=False)
         keys, mine = [r.candidate_key for r in order], str(candidate.id)
         decided = {str(m.candidate_id) for m in db.exec(select(Match).where(
             Match.placement_id == placement.id, col(Match.status).not_in(UNDECIDED[1:])))}
     else:
-        pool = matchmaking.open_placements(db)
-        if placement.id not in {p.id for p in pool}:
-            pool.append(placement)
-        order = matching.rank(matchmaking.candidate_profile(db, candidate),
-                              matchmaking.placement_profiles(db, pool),
-                              knowledge=cat.knowledge, explain=False)
+        order = matchmaking.rank_placements(db, me, explain=False)
         keys, mine = [r.placement_key for r in order], str(placement.id)
+        if mine not in keys and result.eligible:  # ranked last among equals, like an append
+            keys = [r.placement_key for r in order if r.score >= result.score] + [mine]
         decided = {str(p) for p, m in matches_by_placement(db, candidate.id).items()
                    if m.status not in UNDECIDED}
-    result = pair_result(db, candidate, placement)
     rank = keys.index(mine) + 1 if mine in keys else None
     above = [k for k in (keys[: rank - 1] if rank else keys) if k not in decided]
     return result, rank, above
@@ -244,19 +215,25 @@ def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> Candida
     """The candidate's profile and explained ranking; the scores shown are logged."""
     candidate = get_candidate(db, candidate_id)
     cat = matchmaking.catalogue(db)
-    ranked = matches.rank_for_candidate(db, candidate, limit=RANK_LIMIT, include_ineligible=True)
     me = matchmaking.candidate_profile(db, candidate)
-    targets = matchmaking.placement_profiles(db, [p for p, _r in ranked])
-    stored = matches_by_placement(db, candidate.id)
+    ranked = matches.rank_for_candidate(db, candidate, limit=RANK_LIMIT, include_ineligible=True,
+                                        profile=me)
+    targets = {p.key: p for p in matchmaking.open_index(db).index.placements}
+    stored, labels = matches_by_placement(db, candidate.id), skill_labels(db)
     employers = {e.id: e for e in db.exec(select(Employer).where(
         col(Employer.id).in_({p.employer_id for p, _r in ranked} or {0})))}
     rows, position_ = [], 0
-    for (placement, result), target in zip(ranked, targets, strict=True):
+    modules = {m.id: m for m in cat.modules}
+    usable = routes.open_modules(cat, enrolments.statuses(db, candidate.id))  # never again
+    for placement, result in ranked:
         position_ += result.eligible
-        plan = matching.plan_for_placement(me, target, cat.modules, knowledge=cat.knowledge)
+        target = targets[result.placement_key]
+        plan = matching.plan_for_placement(me, target, usable, knowledge=cat.knowledge)
         rows.append(Ranked(placement, candidate, employers.get(placement.employer_id), result,
-                           position_ if result.eligible else None, stored.get(placement.id), plan))
-    paths = matching.recommend_paths(me, cat.paths, cat.modules, knowledge=cat.knowledge, limit=5)
+                           position_ if result.eligible else None, stored.get(placement.id), plan,
+                           pair_reasons.for_pair(me, target, result, plan, labels=labels,
+                                            modules=modules)))
+    paths = matching.recommend_paths(me, cat.paths, usable, knowledge=cat.knowledge, limit=5)
     audit.record(db, actor_id=viewer_id, action="advisor.scores_shown", subject_type="candidate",
                  subject_id=candidate.id, detail=shown_detail([r for _p, r in ranked],
                                                               "placement_key"))
@@ -266,7 +243,7 @@ def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> Candida
         completeness=profile.completeness(profile.as_draft(db, candidate)),
         recognised=corrections.candidate_rows(db, candidate.id), ranked=rows, paths=paths,
         matches=matches.stored_for_candidate(db, candidate.id),
-        history=workqueue.history(db, candidate.id), labels=skill_labels(db),
+        history=workqueue.history(db, candidate.id), labels=labels,
         enrolments=enrolments.section(db, candidate.id, suggested={
             m.id for plan in [r.plan for r in rows] + [p.plan for p in paths] if plan
             for m in plan.modules}))
@@ -288,13 +265,13 @@ class PlacementPage:
 def placement_page(db: Session, *, viewer_id: int, placement_id: int) -> PlacementPage:
     """Candidates ranked for a placement with explanations; the scores shown are logged."""
     placement = get_placement(db, placement_id)
-    cat = matchmaking.catalogue(db)
     pool = active_candidates(db)
     target = matchmaking.placement_profiles(db, [placement])[0]
-    results = matching.rank_candidates(target, candidate_profiles(db, pool),
-                                       knowledge=cat.knowledge, limit=RANK_LIMIT,
-                                       include_ineligible=True)
-    by_id = {str(c.id): c for c in pool}
+    profiles = {p.key: p for p in matchmaking.candidate_profiles(db, pool)}
+    results = matchmaking.rank_candidates(db, target, list(profiles.values()), limit=RANK_LIMIT,
+                                          include_ineligible=True)
+    by_id, labels = {str(c.id): c for c in pool}, skill_labels(db)
+    modules = {m.id: m for m in matchmaking.catalogue(db).modules}
     stored = {m.candidate_id: m for m in db.exec(select(Match).where(
         Match.placement_id == placement.id))}
     rows, position_ = [], 0
@@ -302,10 +279,13 @@ def placement_page(db: Session, *, viewer_id: int, placement_id: int) -> Placeme
         position_ += result.eligible
         candidate = by_id[result.candidate_key]
         rows.append(Ranked(placement, candidate, None, result,
-                           position_ if result.eligible else None, stored.get(candidate.id)))
+                           position_ if result.eligible else None, stored.get(candidate.id),
+                           reasons=pair_reasons.for_pair(profiles[result.candidate_key], target,
+                                                    result, None, labels=labels,
+                                                    modules=modules)))
     audit.record(db, actor_id=viewer_id, action="advisor.scores_shown", subject_type="placement",
                  subject_id=placement.id, detail=shown_detail(results, "candidate_key"))
     page = PlacementPage(placement, db.get(Employer, placement.employer_id), rows,
-                         skill_labels(db), corrections.placement_rows(db, placement))
+                         labels, corrections.placement_rows(db, placement))
     db.commit()
     return page

@@ -6,7 +6,16 @@ from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 import matching
-from spt.models import AuditEvent, Candidate, CareerPath, Employer, Module, Placement, User
+from spt.models import (
+    AuditEvent,
+    Candidate,
+    CareerPath,
+    Employer,
+    Module,
+    Placement,
+    Skill,
+    User,
+)
 from spt.services import (
     audit,
     consents,
@@ -17,6 +26,8 @@ from spt.services import (
     matchmaking,
     pipeline,
     postcodes,
+    reasons,
+    routes,
 )
 from spt.services.errors import DomainError, NotFound
 from spt.services.profile import Completeness, as_draft, completeness
@@ -27,13 +38,16 @@ TOP_PLACEMENTS = 5
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a route as shown to the candidate."""
+    """One step of a route as shown to the candidate (`state` and `why`: see routes.RouteStep)."""
 
     kind: str
     title: str
     module: Module | None = None
     placement_kinds: tuple[str, ...] = ()
-    needed: bool = True  # False for a module the plan does not need (skills had or covered)
+    state: str = ""
+    why: str = ""
+    skills: tuple[str, ...] = ()  # labels of the skills the candidate already has
+    via: tuple[str, ...] = ()  # the bridge that opens it, or the modules that cover it
 
 
 @dataclass(frozen=True)
@@ -60,8 +74,7 @@ class PlacementView:
     place: str
     score: float
     distance_km: float | None
-    matched: tuple[str, ...]
-    missing: tuple[str, ...]
+    reasons: reasons.Reasons
     modules: tuple[Module, ...]
 
 
@@ -91,17 +104,20 @@ def overview(db: Session, candidate: Candidate) -> Overview:
     catalogue = matchmaking.catalogue(db)
     profile = matchmaking.candidate_profile(db, candidate)
     modules = {m.slug: m for m in db.exec(select(Module))}
+    enrolled = enrolments.statuses(db, candidate.id)
     matching_off = consents.matching_refused(db, candidate.id)
-    ranked = [] if matching_off else matches.rank_for_candidate(db, candidate,
-                                                                limit=TOP_PLACEMENTS)
+    ranked = [] if matching_off else matches.rank_for_candidate(
+        db, candidate, limit=TOP_PLACEMENTS, profile=profile)
+    targets = {p.key: p for p in matchmaking.open_index(db).index.placements}
+    labels = dict(db.exec(select(Skill.slug, Skill.label)).all())
     advisor = db.get(User, candidate.advisor_id) if candidate.advisor_id else None
     return Overview(
         candidate=candidate, status=str(pipeline.CANDIDATE_STATUSES.get(candidate.status, "")),
         completeness=completeness(as_draft(db, candidate)), matching_off=matching_off,
         wants_news=consents.current(db, candidate.id)["mail"],
-        paths=() if matching_off else _paths(db, catalogue, profile, modules),
-        placements=tuple(_placement_view(db, catalogue, profile, p, r, modules)
-                         for p, r in ranked),
+        paths=() if matching_off else _paths(db, catalogue, profile, modules, enrolled, labels),
+        placements=tuple(_placement_view(db, catalogue, profile, targets[r.placement_key], p, r,
+                                         modules, labels, enrolled) for p, r in ranked),
         introductions=tuple(introductions.for_candidate(db, candidate.id)),
         advisor_email=advisor.email if advisor else None,
         enrolments=tuple(enrolments.for_candidate(db, candidate.id)))
@@ -112,36 +128,41 @@ def _label(catalogue, skill_id: str) -> str:
     return concept.label if concept else skill_id
 
 
-def _paths(db, catalogue, profile, modules) -> tuple[PathView, ...]:
+def _paths(db, catalogue, profile, modules, enrolled, labels) -> tuple[PathView, ...]:
     recommendations = matching.recommend_paths(
-        profile, catalogue.paths, catalogue.modules, knowledge=catalogue.knowledge,
+        profile, catalogue.paths, routes.open_modules(catalogue, enrolled),
+        knowledge=catalogue.knowledge,
         placements=matchmaking.open_index(db).index.placements, limit=TOP_PATHS)
     descriptions = dict(db.exec(select(CareerPath.slug, CareerPath.description)).all())
-    return tuple(PathView(
-        title=r.path.title, description=descriptions.get(r.path.id, ""), score=r.score,
-        steps=tuple(Step(s.kind, s.title, modules.get(s.ref), s.placement_kinds,
-                         needed=s.kind != "module" or s.ref in {m.id for m in r.plan.modules})
-                    for s in r.path.steps),
-        modules=tuple(modules[m.id] for m in r.plan.modules if m.id in modules),
-        total_weeks=r.plan.total_weeks, total_cost=r.plan.total_cost,
-        missing=tuple(_label(catalogue, s) for s in r.missing_skills),
-        openings=len(r.open_placements)) for r in recommendations)
+    views = []
+    for r in recommendations:
+        plan = routes.route(profile, r, catalogue, enrolled)
+        views.append(PathView(
+            title=r.path.title, description=descriptions.get(r.path.id, ""), score=r.score,
+            steps=tuple(Step(s.kind, s.title, modules.get(s.module) if s.module else None,
+                             s.placement_kinds, s.state, s.why,
+                             tuple(labels.get(k, k) for k in s.skills), s.via)
+                        for s in plan.steps),
+            modules=tuple(modules[m.id] for m in plan.planned if m.id in modules),
+            total_weeks=plan.total_weeks, total_cost=plan.total_cost,
+            missing=tuple(_label(catalogue, s) for s in r.missing_skills),
+            openings=len(r.open_placements)))
+    return tuple(views)
 
 
-def _placement_view(db, catalogue, profile, placement, result, modules) -> PlacementView:
+def _placement_view(db, catalogue, profile, target, placement, result, modules, labels,
+                    enrolled) -> PlacementView:
     employer = db.get(Employer, placement.employer_id)
     area = postcodes.area(placement.pc4)
-    explanation = result.explanation
-    plan = matching.plan_modules(profile, explanation.missing_essential, catalogue.modules)
+    plan = matching.plan_for_placement(profile, target, routes.open_modules(catalogue, enrolled),
+                                       knowledge=catalogue.knowledge)
+    by_id = {m.id: m for m in catalogue.modules}
     return PlacementView(
         placement=placement, employer=employer.name if employer else "",
         place=area.place if area else placement.pc4, score=result.score,
-        distance_km=explanation.distance_km,
-        matched=tuple(dict.fromkeys(_label(catalogue, m.requirement)
-                                    for m in explanation.matched)),
-        missing=tuple(_label(catalogue, s) for s in explanation.missing_essential),
+        distance_km=result.explanation.distance_km,
+        reasons=reasons.for_pair(profile, target, result, plan, labels=labels, modules=by_id),
         modules=tuple(modules[m.id] for m in plan.modules if m.id in modules))
-
 
 
 def request_meeloopdag(db: Session, *, user: User, placement_id: int) -> bool:

@@ -53,6 +53,14 @@ def today() -> date:
     return datetime.now(get_timezone()).date()
 
 
+def statuses(db: Session, candidate_id: int) -> dict[str, str]:
+    """Module slug -> the status of the candidate's latest enrolment in it."""
+    latest: dict[str, str] = {}
+    for enrolment, module in for_candidate(db, candidate_id):  # newest first
+        latest.setdefault(module.slug, enrolment.status)
+    return latest
+
+
 def for_candidate(db: Session, candidate_id: int) -> list[tuple[ModuleEnrolment, Module]]:
     """The candidate's enrolments with their modules, newest start first."""
     return list(db.exec(select(ModuleEnrolment, Module)

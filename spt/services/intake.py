@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, delete, select
 
+from matching.types import INTENTS
 from spt.models import (
     Candidate,
     CandidateOccupation,
@@ -250,8 +251,12 @@ def _apply(db: Session, candidate: Candidate, data: dict) -> None:
         candidate.education_field = education["education_field"]
         candidate.certificates = list(education["certificates"])
         candidate.driving_licences = list(education["driving_licences"])
+    if "2" in data:
+        candidate.intent = _intent(data["2"].get("intent"))
     if wishes := data.get("5"):
         candidate.themes, candidate.kinds = list(wishes["themes"]), list(wishes["kinds"])
+        for key in ("themes_only", "kinds_only", "hours_strict"):  # drafts from before: soft
+            setattr(candidate, key, bool(wishes.get(key)))
         candidate.hours_per_week, candidate.max_km = wishes["hours_per_week"], wishes["max_km"]
         candidate.available_from = date.fromisoformat(wishes["available_from"])
         candidate.nt2_level = "C2" if wishes["nt2_level"] == "moedertaal" else wishes["nt2_level"]
@@ -262,6 +267,12 @@ def _apply(db: Session, candidate: Candidate, data: dict) -> None:
         _replace_jobs(db, candidate, data["2"]["jobs"])
     if "3" in data:
         _replace_skills(db, candidate, data["3"]["skills"])
+
+
+def _intent(value: str | None) -> str | None:
+    if value and value not in INTENTS:
+        raise DomainError(_("Kies overstappen, blijven of doorgroeien."), field="intent")
+    return value or None
 
 
 def _replace_jobs(db: Session, candidate: Candidate, jobs: list[dict]) -> None:

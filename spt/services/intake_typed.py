@@ -25,7 +25,7 @@ def read_step(db: Session, step: int, values: dict, saved: dict, action: dict | 
     if action:
         _answer(db, kind, rows, text_key, action, user_id)
     known = {synonym_key(p.get(text_key) or "") for p in previous}
-    return {list_key: rows}, bool(action) or any(synonym_key(r[text_key]) not in known
+    return {**values, list_key: rows}, bool(action) or any(synonym_key(r[text_key]) not in known
                                                   for r in rows)
 
 
@@ -69,5 +69,5 @@ def merge(data: dict, profile: dict) -> dict:
                 item = {**item, "state": earlier.get("state", item["state"]),
                         "suggestions": earlier.get("suggestions") or []}
             rows.append(item)
-        merged[str(step)] = {list_key: rows}
+        merged[str(step)] = {**profile[str(step)], list_key: rows}
     return merged

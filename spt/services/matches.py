@@ -21,13 +21,12 @@ def explanation_json(result: matching.MatchResult) -> dict:
 
 
 def rank_for_candidate(db: Session, candidate: Candidate, *, limit: int | None = None,
-                       include_ineligible: bool = False):
+                       include_ineligible: bool = False,
+                       profile: matching.CandidateProfile | None = None):
     """Open placements ranked for a candidate: (placement row, MatchResult) pairs."""
-    index = matchmaking.open_index(db).index
-    if not len(index):
-        return []
-    results = matching.rank(matchmaking.candidate_profile(db, candidate), index, limit=limit,
-                            include_ineligible=include_ineligible)
+    profile = profile or matchmaking.candidate_profile(db, candidate)
+    results = matchmaking.rank_placements(db, profile, limit=limit,
+                                          include_ineligible=include_ineligible)
     ids = [int(r.placement_key) for r in results]
     rows = {p.id: p for p in db.exec(select(Placement).where(among(db, col(Placement.id), ids)))}
     return [(rows[int(r.placement_key)], r) for r in results if int(r.placement_key) in rows]
@@ -63,13 +62,13 @@ def recompute_for_placement(db: Session, placement: Placement) -> None:
     stored = list(db.exec(select(Match).where(Match.placement_id == placement.id)))
     if not stored:
         return
-    candidates = {c.id: c for c in db.exec(select(Candidate).where(
-        among(db, col(Candidate.id), {m.candidate_id for m in stored})))}
+    candidates = list(db.exec(select(Candidate).where(
+        among(db, col(Candidate.id), {m.candidate_id for m in stored}))))
+    profiles = {int(p.key): p for p in matchmaking.candidate_profiles(db, candidates)}
     target = matchmaking.placement_profiles(db, [placement])[0]
-    knowledge, now = matchmaking.catalogue(db).knowledge, utcnow()
+    now = utcnow()
     for match in stored:
-        result = matching.score_pair(matchmaking.candidate_profile(
-            db, candidates[match.candidate_id]), target, knowledge=knowledge)
+        result = matchmaking.score(db, profiles[match.candidate_id], target)
         match.score, match.explanation = round(result.score, 6), explanation_json(result)
         match.updated_at, match.version = now, (match.version or 0) + 1
         db.add(match)

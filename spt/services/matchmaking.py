@@ -1,17 +1,17 @@
-"""The bridge to `matching`: rows become frozen profiles, results come back joined to rows."""
+"""The bridge to `matching`: the catalogue and the cached index of open placements, and the one
+ranking path every page, proposal and round goes through."""
 
 import functools
 import threading
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session, col, func, select
 
 import matching
 from spt.db import get_db
 from spt.models import (
-    CandidateOccupation,
-    CandidateSkill,
     CareerPath,
     CareerPathStep,
     CatalogueVersion,
@@ -20,12 +20,14 @@ from spt.models import (
     ModuleSkill,
     Occupation,
     Placement,
-    PlacementSkill,
     RecognitionSynonym,
     Skill,
     SkillOccupation,
 )
-from spt.services import postcodes, reference
+from spt.services import reference
+from spt.services.matcher_profiles import candidate_profile, candidate_profiles, placement_profiles
+
+__all__ = ["candidate_profile", "candidate_profiles", "placement_profiles"]  # the one mapping
 
 
 @dataclass(frozen=True)
@@ -181,55 +183,6 @@ def _paths(db: Session) -> tuple[matching.CareerPath, ...]:
         steps=tuple(steps.get(p.id, ()))) for p in rows)
 
 
-def _coordinates(pc4: str | None) -> tuple[float | None, float | None]:
-    area = postcodes.area(pc4)
-    return (area.lat, area.lon) if area else (None, None)
-
-
-def candidate_profile(db: Session, candidate) -> matching.CandidateProfile:
-    """The matcher's view of a candidate: never gender, age or origin."""
-    skills = db.exec(select(Skill.slug, CandidateSkill.self_level)
-                     .join(Skill, Skill.id == CandidateSkill.skill_id)
-                     .where(CandidateSkill.candidate_id == candidate.id)).all()
-    occupations = db.exec(select(Occupation.uri, Occupation.isco_group)
-                          .join(CandidateOccupation,
-                                CandidateOccupation.occupation_id == Occupation.id)
-                          .where(CandidateOccupation.candidate_id == candidate.id)).all()
-    lat, lon = _coordinates(candidate.pc4)
-    return matching.CandidateProfile(
-        key=str(candidate.id), lat=lat, lon=lon, max_km=candidate.max_km,
-        hours_per_week=candidate.hours_per_week, available_from=candidate.available_from,
-        driving_licence=bool(candidate.driving_licences), certificates=candidate.certificates,
-        nt2=candidate.nt2_level, level=candidate.level, skills=list(skills),
-        occupations=[uri for uri, _ in occupations],
-        occupation_groups=[group for _, group in occupations if group],
-        themes=candidate.themes, kinds=candidate.kinds)
-
-
-def placement_profiles(db: Session, placements: list[Placement]) -> list[matching.PlacementProfile]:
-    """The matcher's view of placements, in the given order."""
-    ids = [p.id for p in placements]
-    skills: dict[int, dict[str, list[str]]] = {i: {"essential": [], "optional": []} for i in ids}
-    for placement_id, slug, relation in db.exec(
-            select(PlacementSkill.placement_id, Skill.slug, PlacementSkill.relation).join(Skill)
-            .where(col(PlacementSkill.placement_id).in_(ids)).order_by(Skill.slug)):
-        skills[placement_id][relation].append(slug)
-    occupations = dict(db.exec(select(Occupation.id, Occupation.uri).where(col(Occupation.id).in_(
-        {p.occupation_id for p in placements if p.occupation_id}))).all())
-    return [_placement_profile(p, occupations.get(p.occupation_id), skills[p.id])
-            for p in placements]
-
-
-def _placement_profile(p: Placement, occupation_uri, skills) -> matching.PlacementProfile:
-    lat, lon = _coordinates(p.pc4)
-    return matching.PlacementProfile(
-        key=str(p.id), kind=p.kind, occupation=occupation_uri, lat=lat, lon=lon,
-        hours_per_week=p.hours_per_week, start=p.start_date, level=p.level, min_nt2=p.min_nt2,
-        requires_driving_licence=p.requires_driving_licence, requires_vca=p.requires_vca,
-        theme=p.theme, seats=p.seats, employer_key=str(p.employer_id),
-        essential_skills=skills["essential"], optional_skills=skills["optional"])
-
-
 def _open_filter():
     return (Placement.status == "open", col(Employer.verified_at).is_not(None))
 
@@ -272,3 +225,40 @@ def open_index(db: Session) -> OpenIndex:
             _index_cache.clear()
             cached = _index_cache[key] = OpenIndex(key, index)
     return cached
+
+
+def today() -> date:
+    """From when a bridge (a VCA or NT2 module) can be followed: now; courses fit beside work."""
+    return date.today()
+
+
+def rank_placements(db: Session, profile: matching.CandidateProfile, *, limit: int | None = None,
+                    include_ineligible: bool = False, explain: bool = True
+                    ) -> list[matching.MatchResult]:
+    """Open placements ranked for a candidate on the cached index, bridges included."""
+    index = open_index(db).index
+    if not len(index):
+        return []
+    return matching.rank(profile, index, limit=limit, include_ineligible=include_ineligible,
+                         explain=explain, bridges=catalogue(db).bridges, today=today())
+
+
+def rank_candidates(db: Session, target: matching.PlacementProfile,
+                    profiles: list[matching.CandidateProfile], *, limit: int | None = None,
+                    include_ineligible: bool = False, explain: bool = True
+                    ) -> list[matching.MatchResult]:
+    """Candidates ranked for one placement, by the same rules as `rank_placements`."""
+    if not profiles:
+        return []
+    cat = catalogue(db)
+    return matching.rank_candidates(target, profiles, knowledge=cat.knowledge, limit=limit,
+                                    include_ineligible=include_ineligible, explain=explain,
+                                    bridges=cat.bridges, today=today())
+
+
+def score(db: Session, profile: matching.CandidateProfile,
+          target: matching.PlacementProfile) -> matching.MatchResult:
+    """One pair, explained, by the same rules as the rankings."""
+    cat = catalogue(db)
+    return matching.score_pair(profile, target, knowledge=cat.knowledge, bridges=cat.bridges,
+                               today=today())

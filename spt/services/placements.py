@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
-import matching
 from spt.models import (
     Candidate,
     Employer,
@@ -301,12 +300,11 @@ def fitting_count(db: Session, placement: Placement) -> int:
                                                      consents.refused("matching")),
                                                  col(Candidate.erased_at).is_(None),
                                                  col(Candidate.status).not_in(NOT_LOOKING)))
-    profiles = [matchmaking.candidate_profile(db, c) for c in candidates]
+    profiles = matchmaking.candidate_profiles(db, list(candidates))
     if not profiles:
         return 0
     profile = matchmaking.placement_profiles(db, [placement])[0]
-    return len(matching.rank_candidates(profile, profiles, explain=False,
-                                        knowledge=matchmaking.catalogue(db).knowledge))
+    return len(matchmaking.rank_candidates(db, profile, profiles, explain=False))
 
 
 def fitting_band(db: Session, employer: Employer, placement: Placement) -> str | None:

@@ -87,7 +87,8 @@ def as_draft(db: Session, candidate: Candidate) -> dict:
         "2": {"jobs": [{"title": j.free_text, "years": j.years,
                         "occupation_uri": o.uri if o else None,
                         "occupation_label": o.preferred_label if o else None,
-                        **_decision(j, o is not None)} for j, o in jobs]},
+                        **_decision(j, o is not None)} for j, o in jobs],
+              "intent": candidate.intent},
         "3": {"skills": [{"name": s.free_text or (k.label if k else ""),
                           "level": str(s.self_level), "skill_slug": k.slug if k else None,
                           "skill_label": k.label if k else None,
@@ -101,5 +102,7 @@ def as_draft(db: Session, candidate: Candidate) -> dict:
               "hours_per_week": candidate.hours_per_week, "max_km": candidate.max_km,
               "available_from": candidate.available_from.isoformat()
               if candidate.available_from else None,
-              "nt2_level": candidate.nt2_level or ""},
+              "nt2_level": candidate.nt2_level or "",
+              "themes_only": candidate.themes_only, "kinds_only": candidate.kinds_only,
+              "hours_strict": candidate.hours_strict},
     }

@@ -81,16 +81,18 @@ def compute(db: Session, params: dict, step=None) -> dict:
     started = time.perf_counter()
     candidates, placements, capacity, ended = _inputs(db, params)
     cat = matchmaking.catalogue(db)
-    profiles = advisor_review.candidate_profiles(db, candidates)
+    profiles = matchmaking.candidate_profiles(db, candidates)
     step("rangschikken")
     index = matching.PlacementIndex.build(placements, knowledge=cat.knowledge)
-    pairs = [p for row in matching.top_k_pairs(profiles, index, k=TOP_K) for p in row]
+    # the round's own placements (filtered, seats left), ranked by the rules of every page
+    pairs = [p for row in matching.top_k_pairs(profiles, index, k=TOP_K, bridges=cat.bridges,
+                                               today=matchmaking.today()) for p in row]
     known_c, known_p = {c.key: c for c in profiles}, {p.key: p for p in placements}
     locked = [(str(c), str(p)) for c, p in params.get("locked", [])
               if str(c) in known_c and str(p) in known_p]
     seen = {(p.candidate_key, p.placement_key) for p in pairs}
-    pairs += [matching.score_pair(known_c[c], known_p[p], knowledge=cat.knowledge)
-              for c, p in locked if (c, p) not in seen]
+    pairs += [matchmaking.score(db, known_c[c], known_p[p]) for c, p in locked
+              if (c, p) not in seen]
     excluded = {(str(c), str(p)) for c, p in params.get("excluded", [])} | set(ended)
     step("toewijzen")
     try:

@@ -34,3 +34,16 @@ def recognition_labels() -> dict:
     """Dutch wording that the recognition templates share."""
     return {"decided_by": DECIDED_BY, "languages": LANGUAGES,
             "synonym_origins": SYNONYM_ORIGINS}
+
+
+# How a wish reads inside a sentence ("Het past bij wat je wilt: een BBL-leerbaan, ...").
+THEME_WORDS = {"bouw": _l("bouw en infra"), "installatie": _l("installatietechniek"),
+               "energie": _l("energie"), "mobiliteit": _l("mobiliteit"), "ict": _l("ICT")}
+KIND_WORDS = {"vacature": _l("een baan"), "wep": _l("een werkervaringsplek (WEP)"),
+              "bbl": _l("een BBL-leerbaan"), "stage": _l("een stage"),
+              "proefplaatsing": _l("een proefplaatsing")}
+
+
+def wish_words() -> dict:
+    """Dutch wording of themes and kinds for the reasons a placement fits."""
+    return {"themes": THEME_WORDS, "kinds": KIND_WORDS}

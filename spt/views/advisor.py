@@ -18,7 +18,7 @@ bp = Blueprint("advisor", __name__, url_prefix="/adviseur")
 EXCLUSIONS = {
     "travel_too_far": _l("De reisafstand is groter dan de kandidaat wil reizen."),
     "nt2_below_minimum": _l("Het taalniveau (NT2) is lager dan de plek vraagt."),
-    "licence_missing": _l("De plek vraagt een rijbewijs; de kandidaat heeft er geen."),
+    "licence_missing": _l("De plek vraagt een rijbewijs dat de kandidaat niet heeft."),
     "vca_missing": _l("De plek vraagt VCA; de kandidaat heeft het niet."),
     "starts_before_available": _l("De plek begint voordat de kandidaat beschikbaar is."),
     "hours_mismatch": _l("De uren per week liggen te ver uit elkaar."),
@@ -30,7 +30,7 @@ FACTORS = {
     "skills_used": _l("Eigen vaardigheden die de plek gebruikt"),
     "occupation": _l("Verwant eerder beroep"), "level": _l("Niveau"),
     "distance": _l("Reisafstand"), "hours": _l("Uren per week"), "theme": _l("Thema"),
-    "kind": _l("Soort plek"),
+    "kind": _l("Soort plek"), "bridge": _l("Scholing die eerst nodig is (VCA, NT2)"),
 }
 advisors_only = role_required("advisor", "admin")
 

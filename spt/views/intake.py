@@ -63,7 +63,8 @@ def start():
 def _form_values(number: int, form) -> dict:
     if number == 2:
         return {"jobs": [{"title": (e.title.data or "").strip(), "years": e.years.data}
-                         for e in form.jobs if (e.title.data or "").strip()]}
+                         for e in form.jobs if (e.title.data or "").strip()],
+                "intent": form.intent.data or None}
     if number == 3:
         return {"skills": [{"name": (e.skill.data or "").strip(), "level": e.level.data}
                            for e in form.skills if (e.skill.data or "").strip()]}
@@ -85,6 +86,8 @@ def _make_form(number: int, data: dict, *, submitted: bool):
     if number == 3:
         saved = {"skills": [{"skill": s["name"], "level": s["level"]}
                             for s in saved.get("skills", [])]}
+    if number == 2:
+        saved["intent"] = saved.get("intent") or ""
     form = STEP_FORMS[number]() if submitted else STEP_FORMS[number](data=saved)
     if number == 4:
         form.certificates.choices = options(intake.certificate_choices(get_db()))

@@ -3,7 +3,7 @@ matches remember that the candidate said no to the employer (candidate_declined_
 candidates remember what the mail about new places told them (news_sent_at, news_placement_ids)
 
 Revision ID: 0008_drafts
-Revises: 0005_recognition
+Revises: 0006_intent
 Create Date: 2026-12-02 16:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0008_drafts'
-down_revision = '0005_recognition'
+down_revision = "0006_intent"
 branch_labels = None
 depends_on = None
 
