@@ -5,7 +5,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
 from spt.db import among, get_db, lock_rows
+from spt.models import Candidate
 from spt.models.reference import Skill
+from spt.services import matcher_profiles
+from tests.factories import make_candidate
 
 MANY = 70_000  # above PostgreSQL's 65,535 parameters and SQLite's 32,766
 
@@ -45,3 +48,14 @@ def test_a_plain_in_list_of_that_size_is_what_postgresql_refuses(app):
         with pytest.raises(DBAPIError):
             db.exec(select(Skill.id).where(col(Skill.id).in_(list(range(MANY))))).all()
         db.rollback()
+
+
+def test_profiles_of_seventy_thousand_candidates_in_one_batch(app):
+    _user, real = make_candidate(app, skills=("zonnepanelen-monteren",))
+    with app.app_context():
+        db = get_db()
+        others = [Candidate(id=real + n, first_name="X", pc4="1093") for n in range(1, MANY)]
+        profiles = matcher_profiles.candidate_profiles(db, [db.get(Candidate, real), *others])
+        assert len(profiles) == MANY
+        assert [s for s, _level in profiles[0].skills] == ["zonnepanelen-monteren"]
+        assert profiles[1].skills == ()

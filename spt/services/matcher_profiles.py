@@ -4,6 +4,7 @@ from sqlmodel import Session, col, select
 
 import matching
 from matching.types import INTENTS
+from spt.db import among
 from spt.models import (
     Candidate,
     CandidateOccupation,
@@ -29,12 +30,12 @@ def candidate_profiles(db: Session, candidates: list[Candidate]
     jobs: dict[int, list] = {i: [] for i in ids}
     for cid, slug, level in db.exec(select(CandidateSkill.candidate_id, Skill.slug,
                                            CandidateSkill.self_level).join(Skill)
-                                    .where(col(CandidateSkill.candidate_id).in_(ids))
+                                    .where(among(db, col(CandidateSkill.candidate_id), ids))
                                     .order_by(CandidateSkill.id)):
         skills[cid].append((slug, level))
     for cid, uri, group in db.exec(select(CandidateOccupation.candidate_id, Occupation.uri,
                                           Occupation.isco_group).join(Occupation)
-                                   .where(col(CandidateOccupation.candidate_id).in_(ids))
+                                   .where(among(db, col(CandidateOccupation.candidate_id), ids))
                                    .order_by(CandidateOccupation.id)):
         jobs[cid].append((uri, group))
     return [_candidate_profile(c, skills[c.id], jobs[c.id]) for c in candidates]
@@ -64,10 +65,10 @@ def placement_profiles(db: Session, placements: list[Placement]
     skills: dict[int, dict[str, list[str]]] = {i: {"essential": [], "optional": []} for i in ids}
     for placement_id, slug, relation in db.exec(
             select(PlacementSkill.placement_id, Skill.slug, PlacementSkill.relation).join(Skill)
-            .where(col(PlacementSkill.placement_id).in_(ids)).order_by(Skill.slug)):
+            .where(among(db, col(PlacementSkill.placement_id), ids)).order_by(Skill.slug)):
         skills[placement_id][relation].append(slug)
-    occupations = dict(db.exec(select(Occupation.id, Occupation.uri).where(col(Occupation.id).in_(
-        {p.occupation_id for p in placements if p.occupation_id}))).all())
+    occupations = dict(db.exec(select(Occupation.id, Occupation.uri).where(among(
+        db, col(Occupation.id), {p.occupation_id for p in placements if p.occupation_id}))).all())
     return [_placement_profile(p, occupations.get(p.occupation_id), skills[p.id])
             for p in placements]
 
