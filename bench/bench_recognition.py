@@ -2,12 +2,17 @@
 
     python bench/bench_recognition.py [--split test] [--jobbert tests/eval/jobbert/test.csv]
 
-For each real set (tests/eval/real/*_<split>.jsonl: vacancy and CV titles, requirement lines)
-and the JobBERT English titles it prints top-1, recall@5 and the share with no answer for both,
+For each real set (tests/eval/real/*_<split>.jsonl: vacancy and CV titles, skill lines) and the
+JobBERT English titles it prints top-1, recall@5 and the share with no answer for both,
 the share the recogniser accepts with its precision, and queries per second on one core. The
 baseline is `rapidfuzz.process.extract(query, labels, scorer=fuzz.WRatio)` over every Dutch label
 (ESCO's English labels for JobBERT), the best label per concept. A set with titles from a list
 the project also ships (the mbo qualification names) is measured again without them.
+
+Requirement lines ("Je bent in het bezit van een geldig VCA-VOL diploma") are scored as the
+parser's typed parts (skill, certificate, licence, language, education, experience) against the
+labelled ones: precision and recall of the parts, beside a baseline that takes the line's best
+`WRatio` skill label as its one part when it scores at least the cut-off, as a fuzzy match would.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ sys.path.insert(0, str(REPO))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from matching.reference import load_reference, taxonomies  # noqa: E402
+from matching.requirements import CERTIFICATE, parse_requirement  # noqa: E402
 
 
 class Baseline:
@@ -87,6 +93,64 @@ def _measure(name, cases, ours, baseline) -> dict:
     return out
 
 
+BASELINE_CUTOFF = 80  # a WRatio below this is no answer for the requirement baseline
+
+
+def _requirement_items(labelled: list[dict]) -> set[tuple]:
+    """Labelled typed parts as comparable items (kind and value), "other" left out."""
+    keys = {"skill": "skill", "certificate": "skill", "licence": "category",
+            "language": "language", "education": "level", "experience": "years"}
+    out = set()
+    for t in labelled:
+        key = keys.get(t["type"])
+        if key:
+            value = t.get(key)
+            out.add((t["type"], value.upper() if t["type"] == "licence" else value))
+    return out
+
+
+def _measure_requirements(name, rows, reference, baseline) -> dict:
+    """Precision and recall of typed parts: the parser against a best-label fuzzy match."""
+    skills = taxonomies(reference)[1]
+    groups = {c.id: c.group for c in reference.skills}
+    counts = {"ours": [0, 0, 0], "baseline": [0, 0, 0]}  # hits, found, expected
+    start = time.perf_counter()
+    for row in rows:
+        expected = _requirement_items(row.get("types", []))
+        found = set()
+        for part in parse_requirement(row["query"], skills, reference.cues):
+            if part.kind in ("skill", "certificate") and part.concept_id:
+                found.add((part.kind, part.concept_id))
+            elif part.kind == "licence":
+                found.add((part.kind, part.value))
+            elif part.kind in ("language", "education"):
+                found.add((part.kind, part.value))
+            elif part.kind == "experience":
+                found.add((part.kind, part.years))
+        c = counts["ours"]
+        c[0], c[1], c[2] = c[0] + len(found & expected), c[1] + len(found), c[2] + len(expected)
+    ours_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    for row in rows:
+        expected = _requirement_items(row.get("types", []))
+        best = process.extractOne(row["query"], baseline.labels, scorer=fuzz.WRatio,
+                                  processor=str.lower, score_cutoff=BASELINE_CUTOFF)
+        found = set()
+        if best:
+            concept = baseline.concepts[best[2]]
+            found.add(("certificate" if groups.get(concept) == CERTIFICATE else "skill", concept))
+        c = counts["baseline"]
+        c[0], c[1], c[2] = c[0] + len(found & expected), c[1] + len(found), c[2] + len(expected)
+    base_seconds = time.perf_counter() - start
+    out = {"set": name, "n": len(rows)}
+    for who, (hits, found, expected) in counts.items():
+        out[who] = {"precision": round(hits / found, 3) if found else None,
+                    "recall": round(hits / expected, 3) if expected else None}
+    out["ours"]["queries_per_s"] = round(len(rows) / ours_seconds)
+    out["baseline"]["queries_per_s"] = round(len(rows) / base_seconds)
+    return out
+
+
 # Sources that are lists the project also ships (mbo qualification names are shipped synonyms):
 # their titles are reported apart, since recognising them measures our own list.
 SHIPPED_SOURCES = ("statengeneraal/laws-markdown",)
@@ -124,6 +188,11 @@ def main(argv: list[str]) -> int:
             if len(apart) < len(_cases(path)):
                 results.append(_measure(f"{name}_{args.split} without shipped lists", apart,
                                         ours, baseline))
+    path = real / f"requirements_{args.split}.jsonl"
+    if path.exists():
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+        results.append(_measure_requirements(f"requirements_{args.split}", rows, reference,
+                                             Baseline(_labels(reference.skills, english=False))))
     if args.jobbert.exists():
         rows = list(csv.DictReader(args.jobbert.open(encoding="utf-8")))
         if args.jobbert_sample and args.jobbert_sample < len(rows):
