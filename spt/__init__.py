@@ -85,4 +85,6 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_locale():
-        return {"current_locale": str(get_locale() or "nl")}
+        return {"current_locale": str(get_locale() or "nl"), "contact": {
+            "name": app.config["CONTACT_NAME"], "email": app.config["CONTACT_EMAIL"],
+            "phone": app.config["CONTACT_PHONE"]}}

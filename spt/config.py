@@ -80,6 +80,10 @@ SETTINGS = (
     Setting("SPT_SENTRY_DSN", "SENTRY_DSN", "str", ""),
     # Days between two mails about new places and training (for candidates who chose them).
     Setting("SPT_NEWS_INTERVAL_DAYS", "NEWS_INTERVAL_DAYS", "int", 7, 1),
+    # Who runs this SPT and how to reach them: the footer and the accessibility statement.
+    Setting("SPT_CONTACT_NAME", "CONTACT_NAME", "str", "Servicepunt Techniek"),
+    Setting("SPT_CONTACT_EMAIL", "CONTACT_EMAIL", "str", ""),
+    Setting("SPT_CONTACT_PHONE", "CONTACT_PHONE", "str", ""),
 )
 # Read by gunicorn.conf.py through web_settings(): gunicorn's names and types.
 WEB_SETTINGS = (

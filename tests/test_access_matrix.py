@@ -44,6 +44,7 @@ PERMISSIONS = {
     "GET /taal/<lang>": PUBLIC,
     "GET /hoe-werkt-het-matchen": PUBLIC,
     "GET /privacy": PUBLIC,
+    "GET /toegankelijkheid": PUBLIC,
     "GET /e-mailadres-bevestigen/<token>": PUBLIC,
     "GET /afmelden/<token>": PUBLIC, "POST /afmelden/<token>": PUBLIC,
     "GET /healthz": PUBLIC,

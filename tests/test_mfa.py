@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
+import segno
 from freezegun import freeze_time
 from sqlmodel import select
 
@@ -64,6 +65,39 @@ def test_advisor_without_a_second_factor_must_set_it_up_before_any_staff_page(
     assert right.status_code == 302
     assert _user(mfa_app, advisor).totp_secret == secret
     assert client.get("/adviseur/").status_code == 200
+
+
+def _qr_modules(svg: str) -> set[tuple[int, int]]:
+    """The dark modules (row, column) drawn by segno's SVG path ("M4 4.5h7m1 0h3...")."""
+    path = re.search(r'class="qrline"[^>]* d="([^"]+)"', svg).group(1)
+    dark, x, y = set(), 0.0, 0.0
+    for op, args in re.findall(r"([MmHh])([-\d. ]+)", path):
+        numbers = [float(n) for n in args.split()]
+        if op == "M":
+            x, y = numbers
+        elif op == "m":
+            x, y = x + numbers[0], y + numbers[1]
+        else:
+            dark |= {(int(y), int(x) + i) for i in range(int(numbers[0]))}
+            x += numbers[0]
+    return dark
+
+
+def test_the_setup_page_shows_a_qr_code_of_the_same_key_drawn_on_the_server(
+        mfa_app, client, make_user):
+    _password_step(client, mfa_app, make_user("advisor"))
+    page = client.get("/tweestapsverificatie").get_data(as_text=True)
+    uri = re.search(r"otpauth://totp/[^<\s]+", page).group(0).replace("&amp;", "&")
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    assert "<title>" in svg and "<script" not in svg and "<img" not in page
+    expected = segno.make(uri, error="m")
+    border = 4
+    drawn = {(r - border, c - border) for r, c in _qr_modules(svg)}
+    assert drawn == {(r, c) for r, row in enumerate(expected.matrix)
+                     for c, bit in enumerate(row) if bit}
+    other = segno.make(uri.replace("secret=", "secret=A"), error="m")
+    assert drawn != {(r, c) for r, row in enumerate(other.matrix) for c, bit in enumerate(row)
+                     if bit}
 
 
 def test_admin_pages_also_wait_for_the_second_factor(mfa_app, client, make_user):

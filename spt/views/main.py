@@ -42,6 +42,12 @@ def privacy():
                            audit_months=current_app.config["RETENTION_AUDIT_MONTHS"])
 
 
+@bp.get("/toegankelijkheid")
+def accessibility():
+    """The accessibility statement: what we check, what we know falls short, where to report."""
+    return render_template("main/toegankelijkheid.html")
+
+
 @bp.get("/taal/<lang>")
 def set_language(lang: str):
     """Switch the interface language and go back to the same page."""

@@ -3,6 +3,7 @@
 import time
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -71,8 +72,9 @@ def setup():
                     "ook om een code."), "success")
             return redirect(home_for(user))
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
-    page, status = render_form("mfa/setup.html", form, secret_grouped=grouped,
-                               uri=mfa.provisioning_uri(secret=secret, email=user.email))
+    uri = mfa.provisioning_uri(secret=secret, email=user.email)
+    page, status = render_form("mfa/setup.html", form, secret_grouped=grouped, uri=uri,
+                               qr=Markup(mfa.provisioning_qr(uri)))  # segno's own SVG markup
     return page, status, {"Cache-Control": "no-store"}  # the secret must not stay in a cache
 
 

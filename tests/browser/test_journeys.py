@@ -198,7 +198,8 @@ def test_candidate_completes_intake_with_the_keyboard_only(page, live_server, jo
     journey.assert_accessible()
 
 
-PUBLIC_PAGES = ["/", "/hoe-werkt-het-matchen", "/inloggen", "/registreren",
+PUBLIC_PAGES = ["/", "/hoe-werkt-het-matchen", "/privacy", "/toegankelijkheid", "/inloggen",
+                "/registreren",
                 "/werkgever/registreren", "/intake/1", "/intake/2", "/intake/3", "/intake/4",
                 "/intake/5", "/intake/6"]
 
