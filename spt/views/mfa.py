@@ -3,9 +3,9 @@
 import time
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
-from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from spt.db import get_db
 from spt.extensions import limiter
