@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, g, has_app_context
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, or_, select, update
 
 from spt.db import get_db
 from spt.models import OutboxMessage
@@ -31,6 +31,8 @@ SECRET_LINK = "[[persoonlijke-link]]"
 MASKED_LINK = "[persoonlijke link: alleen in de verzonden e-mail, nergens bewaard]"
 SUBJECT_MAX = 200  # OutboxMessage.subject
 BATCH = 100
+# A sender holds a message this long before another may take it: far beyond SMTP's 10 s timeout.
+CLAIM = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -103,26 +105,45 @@ def init_app(app) -> None:
         return response
 
 
-def _due(now: datetime):
-    return (select(OutboxMessage.id)
-            .where(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None),
-                   or_(col(OutboxMessage.next_attempt_at).is_(None),
-                       col(OutboxMessage.next_attempt_at) <= now))
-            .order_by(OutboxMessage.id).limit(BATCH))
+def _is_due(now: datetime):
+    return (col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None),
+            or_(col(OutboxMessage.next_attempt_at).is_(None),
+                col(OutboxMessage.next_attempt_at) <= now))
+
+
+def _claim(db: Session, message_id: int, now: datetime) -> OutboxMessage | None:
+    """Take a due message for this sender, or None when another sender took it first.
+
+    Every web worker sends after its request and `spt send-mail` runs on a timer, on any node:
+    the conditional update lets exactly one of them have the message (on SQLite and PostgreSQL).
+    """
+    taken = db.exec(update(OutboxMessage)
+                    .where(col(OutboxMessage.id) == message_id, *_is_due(now))
+                    .values(next_attempt_at=now + CLAIM)
+                    .execution_options(synchronize_session=False))  # re-read just below
+    db.commit()
+    if taken.rowcount != 1:
+        return None
+    return db.get(OutboxMessage, message_id, populate_existing=True)
 
 
 def deliver_pending(db: Session, *, now: datetime | None = None) -> int:
     """Send due messages over SMTP when configured, each on its own; return how many were sent.
 
-    Each outcome is committed at once, so a crash half-way never sends a message twice.
+    Each message is claimed before it is sent and its outcome committed at once, so two senders
+    never send it twice; only a crash between sending and recording sends it again, once the
+    claim has lapsed (at least once, never lost).
     """
     url = current_app.config["MAIL_URL"]
     if not url:
         return 0
     now, sent = now or utcnow(), 0
     send = _print if urlsplit(url).scheme == "console" else _send_smtp
-    for message_id in db.exec(_due(now)).all():
-        message = db.get(OutboxMessage, message_id)
+    due = select(OutboxMessage.id).where(*_is_due(now)).order_by(OutboxMessage.id).limit(BATCH)
+    for message_id in db.exec(due).all():
+        message = _claim(db, message_id, now)
+        if message is None:
+            continue
         try:
             send(url, current_app.config["MAIL_SENDER"], message,
                  body_for_recipient(db, message))
