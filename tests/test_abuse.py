@@ -305,6 +305,10 @@ def test_payloads_are_neutralised_in_every_export(app, hostile_world):
     # The data as stored, as a download that no browser renders as a page.
     assert export.headers["Content-Disposition"].startswith("attachment")
     assert export.headers["X-Content-Type-Options"] == "nosniff"
+    readable = world["advisor"].get(f"/adviseur/kandidaten/{world['candidate']}/gegevens")
+    assert readable.status_code == 200 and readable.headers["Cache-Control"] == "no-store"
+    page = readable.get_data(as_text=True)
+    assert "<script>" not in page.split("</header>", 1)[1] and "&lt;script&gt;" in page
 
 
 def test_payloads_leave_mail_headers_clean(app, hostile_world):

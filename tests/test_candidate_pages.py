@@ -1,12 +1,14 @@
 """The candidate's own pages: Mijn loopbaan, introductions, export and deletion."""
 
 import json
+from datetime import date
 
 from sqlmodel import select
 
 from spt.db import get_db
 from spt.extensions import limiter
 from spt.models import (
+    AuditEvent,
     Candidate,
     CandidateSkill,
     Consent,
@@ -104,6 +106,33 @@ def test_export_holds_everything_about_the_candidate(app):
     assert data["matches"][0]["werkgever"] == "ZonneWerk Almere"
     assert any(c["granted"] for c in data["toestemmingen"])
     assert any(s["to_status"] == "voorgesteld" for s in data["statusgeschiedenis"])
+
+
+def test_the_readable_export_shows_the_same_facts_in_plain_words_and_is_logged(app):
+    user_id, candidate_id, _e, match_id = proposed_match(app)
+    client = login_as(app, user_id)
+    client.post(f"/kandidaat/introducties/{match_id}/antwoord", data={"answer": "ja"})
+    with app.app_context():
+        db = get_db()
+        candidate = db.get(Candidate, candidate_id)
+        candidate.available_from = date(2027, 1, 12)
+        candidate.phone = "06 1234 5678"
+        db.commit()
+        before = len(db.exec(select(AuditEvent).where(
+            AuditEvent.action == "privacy.exported")).all())
+    response = client.get("/kandidaat/mijn-gegevens")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for fact in ("Samira", "06 1234 5678", "12 januari 2027", "zonnepanelen monteren",
+                 "ZonneWerk Almere", "Beschikbaar vanaf", "waarvoor je bent voorgesteld"):
+        assert fact in page, fact
+    assert "2027-01-12" not in page and "password" not in page
+    assert 'href="/kandidaat/mijn-gegevens.json"' in page
+    assert 'href="/kandidaat/mijn-gegevens"' in client.get("/kandidaat/profiel").get_data(
+        as_text=True)
+    with app.app_context():
+        assert len(get_db().exec(select(AuditEvent).where(
+            AuditEvent.action == "privacy.exported")).all()) == before + 1
 
 
 def test_deleting_the_account_erases_personal_data_and_keeps_aggregates(app):

@@ -1,12 +1,12 @@
 """AVG rights exercised through an advisor: export and erase a candidate's data."""
 
-from flask import Blueprint, Response, flash, json, redirect, request, url_for
+from flask import Blueprint, Response, flash, json, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from spt.auth import role_required
 from spt.db import get_db
-from spt.services import privacy
+from spt.services import privacy, readable_export
 from spt.services.errors import DomainError
 
 bp = Blueprint("advisor_privacy", __name__, url_prefix="/adviseur/kandidaten")
@@ -20,6 +20,16 @@ def export(candidate_id: int):
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition":
                              f"attachment; filename=kandidaat-{candidate_id}.json"})
+
+
+@bp.get("/<int:candidate_id>/gegevens")
+@role_required("advisor", "admin")
+def export_page(candidate_id: int):
+    """The same export in plain words, to print or hand over at the desk."""
+    parts = readable_export.candidate_export(get_db(), candidate_id=candidate_id,
+                                             actor_id=current_user.id)
+    return render_template("main/gegevens.html", export=parts, own=False,
+                           json_url=url_for("advisor_privacy.export", candidate_id=candidate_id))
 
 
 @bp.post("/<int:candidate_id>/verwijderen")

@@ -8,7 +8,7 @@ from spt.auth import role_required
 from spt.db import get_db
 from spt.extensions import limiter
 from spt.forms.candidate import ConfirmForm, ConsentAnswerForm, DeleteAccountForm
-from spt.services import accounts, career, consents, introductions, privacy
+from spt.services import accounts, career, consents, introductions, privacy, readable_export
 from spt.services.errors import DomainError, NotFound
 from spt.services.pipeline import MATCH_STATUSES
 from spt.services.profile import as_draft, completeness
@@ -136,6 +136,16 @@ def request_meeloopdag(placement_id: int):
     else:
         flash(_("Je had dit al gevraagd. Je adviseur neemt contact met je op."), "info")
     return redirect(url_for(".home"))
+
+
+@bp.get("/mijn-gegevens")
+@role_required("candidate")
+def export_page():
+    """Everything SPT Match stores about you, in plain words (printable)."""
+    parts = readable_export.candidate_export(get_db(), candidate_id=_candidate().id,
+                                             actor_id=current_user.id)
+    return render_template("main/gegevens.html", export=parts, own=True,
+                           json_url=url_for("candidate.export"))
 
 
 @bp.get("/mijn-gegevens.json")

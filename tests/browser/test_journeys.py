@@ -105,6 +105,12 @@ def test_candidate_completes_intake_and_sees_career_paths(page, live_server, jou
 
     _expect_career_paths(page, "Nadia")
     journey.visit("mijn-loopbaan")
+
+    page.goto("/kandidaat/mijn-gegevens")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Alle gegevens die we over je bewaren")
+    expect(page.get_by_text("11 januari 2027")).to_be_visible()
+    journey.visit("mijn-gegevens")
     journey.assert_accessible()
 
 
