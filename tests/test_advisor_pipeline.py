@@ -54,17 +54,50 @@ def test_each_candidate_transition_is_allowed_or_refused(app, client, advisor, o
         assert "Deze stap kan niet" in response.get_data(as_text=True)
 
 
-def test_bulk_move_is_all_or_nothing(app, client, advisor):
+def test_bulk_move_moves_those_that_can_and_lists_those_that_cannot_with_why(
+        app, client, advisor):
     _u, ready = make_candidate(app, status="intake_afgerond")
     _u, placed = make_candidate(app, status="geplaatst")
     response = client.post("/adviseur/pipeline/verplaatsen", data={
-        "candidate_ids": [ready, placed], "status": "orientatie", "reason": "meeloopdag"})
+        "candidate_ids": [ready, placed], "status": "orientatie", "reason": "meeloopdag"},
+        follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"1 kandidaat verplaatst: K-{ready:06d}" in page
+    assert f"K-{placed:06d} is niet verplaatst: Deze stap kan niet" in page
+    assert _status(app, Candidate, ready) == "orientatie"
+    assert _status(app, Candidate, placed) == "geplaatst"
+    assert [c.to_status for c in _changes(app, "candidate", ready)] == ["orientatie"]
+    assert _changes(app, "candidate", placed) == []
+
+
+def test_a_bulk_move_where_none_can_move_is_refused_with_each_reason(app, client, advisor):
+    _u, placed = make_candidate(app, status="geplaatst")
+    _u, lasting = make_candidate(app, status="duurzaam_geplaatst")
+    response = client.post("/adviseur/pipeline/verplaatsen", data={
+        "candidate_ids": [placed, lasting], "status": "orientatie", "reason": "meeloopdag"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert f"K-{placed:06d}" in response.get_data(as_text=True)
-    assert _status(app, Candidate, ready) == "intake_afgerond"
-    ok = client.post("/adviseur/pipeline/verplaatsen", data={
-        "candidate_ids": [ready], "status": "orientatie", "reason": "meeloopdag"})
-    assert ok.status_code == 302 and _status(app, Candidate, ready) == "orientatie"
+    assert f"K-{placed:06d}: Deze stap kan niet" in page
+    assert f"K-{lasting:06d}: Deze stap kan niet" in page
+
+
+def test_a_candidate_changed_meanwhile_is_left_out_and_the_others_move(app, client, advisor):
+    _u, first = make_candidate(app, status="intake_afgerond")
+    _u, second = make_candidate(app, status="intake_afgerond")
+    with app.app_context():
+        db = get_db()
+        seen = {c: db.get(Candidate, c).version for c in (first, second)}
+        other = db.get(Candidate, second)
+        other.phone = "06 0000 0000"  # another advisor saves this candidate first
+        db.commit()
+    response = client.post("/adviseur/pipeline/verplaatsen", data={
+        "candidate_ids": [first, second], "status": "orientatie", "reason": "meeloopdag",
+        "versions": [f"{c}:{v}" for c, v in seen.items()]}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert _status(app, Candidate, first) == "orientatie"
+    assert _status(app, Candidate, second) == "intake_afgerond"
+    assert f"K-{second:06d} is niet verplaatst: Iemand anders heeft" in page
 
 
 def test_bulk_move_needs_a_reason_and_a_selection(app, client, advisor):

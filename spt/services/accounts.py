@@ -66,11 +66,11 @@ def _new_user(db: Session, *, email: str, password: str, role: str,
         raise DomainError(_("Er is al een account met dit e-mailadres."), field="email")
     user = User(email=_normalise_email(email), password_hash=hash_password(password), role=role,
                 email_confirmed=confirmed)
-    db.add(user)
     try:
-        db.flush()
+        with db.begin_nested():  # a savepoint: a failure undoes this account, not the caller's work
+            db.add(user)
+            db.flush()
     except IntegrityError as error:  # the same address registered a moment ago (two browsers)
-        db.rollback()
         raise DomainError(_("Er is al een account met dit e-mailadres."), field="email") from error
     return user
 

@@ -136,15 +136,16 @@ def _ensure_match(db: Session, candidate: Candidate, placement: Placement,
     if match is not None and expected_version not in (None, match.version):
         raise Conflict(_("Iemand anders heeft deze match net gewijzigd. Laad de pagina opnieuw; "
                          "er is niets verloren gegaan."))
-    if match is None:
-        match = Match(candidate_id=candidate.id, placement_id=placement.id)
-    match.score, match.explanation = round(result.score, 6), matches.explanation_json(result)
-    match.updated_at = utcnow()
-    db.add(match)
     try:
-        db.flush()
+        with db.begin_nested():  # a savepoint: a failure undoes this match, not the caller's work
+            if match is None:
+                match = Match(candidate_id=candidate.id, placement_id=placement.id)
+            match.score = round(result.score, 6)
+            match.explanation = matches.explanation_json(result)
+            match.updated_at = utcnow()
+            db.add(match)
+            db.flush()
     except IntegrityError as error:  # another advisor created the same pair a moment ago
-        db.rollback()
         raise Conflict(_("Iemand anders heeft deze match net aangemaakt. Laad de pagina "
                          "opnieuw.")) from error
     return match, match.version

@@ -125,11 +125,11 @@ def start(db: Session, *, actor_id: int, candidate_id: int, module_id: int,
         raise _refuse_open(module, running)
     enrolment = ModuleEnrolment(candidate_id=candidate.id, module_id=module.id,
                                 started_on=started_on)
-    db.add(enrolment)
     try:
-        db.flush()
+        with db.begin_nested():  # a savepoint: a failure undoes this start, not the caller's work
+            db.add(enrolment)
+            db.flush()
     except IntegrityError as error:  # another advisor recorded the same start a moment ago
-        db.rollback()
         raise _refuse_open(module, "gestart") from error
     audit.record(db, actor_id=actor_id, action="enrolment.started", subject_type="candidate",
                  subject_id=candidate.id, detail={"module": module.slug, "enrolment": enrolment.id,
@@ -155,8 +155,7 @@ def finish(db: Session, *, actor_id: int, candidate_id: int, enrolment_id: int, 
         ModuleEnrolment.id == enrolment.id, ModuleEnrolment.status == "gestart").values(
         status=outcome, ended_on=ended_on, reason=reason.strip()[:500], updated_at=utcnow(),
         civil_value=module.civil_value if outcome == "afgerond" else None))
-    if changed.rowcount != 1:
-        db.rollback()
+    if changed.rowcount != 1:  # nothing was written: the caller decides what happens next
         raise Conflict(_("Iemand anders heeft deze inschrijving net gewijzigd. "
                          "Laad de pagina opnieuw; er is niets overschreven."))
     learned = _add_learned_skills(db, candidate, module.id) if outcome == "afgerond" else []

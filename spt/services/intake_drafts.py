@@ -121,8 +121,7 @@ def resume(db: Session, *, token: str, user: User | None = None) -> str | None:
     used = db.exec(update(IntakeDraft).where(IntakeDraft.id == draft.id,
                                              IntakeDraft.resume_nonce == draft.resume_nonce)
                    .values(**changes))
-    if used.rowcount != 1:
-        db.rollback()
+    if used.rowcount != 1:  # nothing was written
         raise DomainError(_("Deze link is ongeldig of al gebruikt. Vraag hieronder een nieuwe "
                             "aan."))
     audit.record(db, actor_id=user.id if user else None, action="intake.resumed",

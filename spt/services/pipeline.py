@@ -67,7 +67,6 @@ def _refuse(labels: dict, old: str, new: str) -> DomainError:
 
 def candidate_conflict(db: Session, candidate_id: int) -> Conflict:
     """The Dutch 409 for a candidate someone else changed first, with its current state."""
-    db.rollback()
     current = db.get(Candidate, candidate_id, populate_existing=True)
     if current is None:
         return Conflict(_("Deze kandidaat bestaat niet meer."))
@@ -93,10 +92,12 @@ def move_candidate(db: Session, candidate: Candidate, new: str, *, actor_id: int
         raise _refuse(CANDIDATE_STATUSES, old, new)
     if new in SIDE_EXITS and not reason.strip():
         raise DomainError(_("Geef een reden op."), field="reason")
-    candidate.status, candidate.updated_at = new, utcnow()
-    db.add(candidate)
     try:
-        db.flush()  # UPDATE ... WHERE version = the one read: 0 rows when someone was first
+        # A savepoint: a candidate changed meanwhile undoes this move only, not the caller's work.
+        with db.begin_nested():
+            candidate.status, candidate.updated_at = new, utcnow()
+            db.add(candidate)
+            db.flush()  # UPDATE ... WHERE version = the one read: 0 rows when someone was first
     except StaleDataError as error:
         raise candidate_conflict(db, candidate_id) from error
     db.add(StatusChange(subject_type="candidate", subject_id=candidate.id, from_status=old,
@@ -119,8 +120,7 @@ def move_match(db: Session, match: Match, new: str, *, actor_id: int | None, rea
     changes = {"status": new, "version": version + 1, "updated_at": utcnow(), **(values or {})}
     result = db.exec(update(Match).where(Match.id == match.id, Match.version == version)
                         .values(**changes))
-    if result.rowcount != 1:
-        db.rollback()
+    if result.rowcount != 1:  # nothing was written: the caller decides what happens next
         raise Conflict(_("Iemand anders heeft deze match net gewijzigd. Laad de pagina opnieuw; "
                          "er is niets verloren gegaan."))
     db.add(StatusChange(subject_type="match", subject_id=match.id, from_status=old,

@@ -179,34 +179,51 @@ def board(db: Session, filters: BoardFilters) -> Board:
     return Board(columns=columns, regions=regions, advisors=advisors, total=len(rows))
 
 
-def move_candidates(db: Session, *, actor_id: int, candidate_ids: list[int], status: str,
-                    reason: str, versions: dict[int, int] | None = None) -> int:
-    """Move candidates to a status, all or none: an illegal step for one refuses the lot.
+@dataclass(frozen=True)
+class BulkMove:
+    """What a bulk move did: the candidates moved, and those that could not move with why."""
 
-    `versions` are the ones the board showed: a candidate changed since then gives a 409.
+    moved: list[str]
+    refused: list[tuple[str, str]]
+
+
+def move_candidates(db: Session, *, actor_id: int, candidate_ids: list[int], status: str,
+                    reason: str, versions: dict[int, int] | None = None) -> BulkMove:
+    """Move candidates to a status: each that can move does, the others are listed with why.
+
+    `versions` are the ones the board showed: a candidate changed since then is not moved. Each
+    move is its own savepoint, so a refused one leaves the others; nothing moved is an error.
     """
     if not candidate_ids:
         raise DomainError(_("Kies eerst een of meer kandidaten."), field="candidate_ids")
     if status not in pipeline.CANDIDATE_STATUSES:
         raise DomainError(_("Kies een bestaande status."), field="status")
     candidates = list(db.exec(select(Candidate).where(among(db, col(Candidate.id), candidate_ids),
-                                                      LIVE)))
+                                                      LIVE).order_by(Candidate.id)))
     if len(candidates) != len(set(candidate_ids)):
         raise NotFound(_("Deze kandidaat bestaat niet."))
+    moved, refused, errors = [], [], []
     for candidate in candidates:
+        number = candidate.number
         try:
             pipeline.move_candidate(db, candidate, status, actor_id=actor_id, reason=reason,
                                     expected_version=(versions or {}).get(candidate.id))
-        except Conflict:
-            raise
         except DomainError as error:
-            db.rollback()
-            raise DomainError(f"{candidate.number}: {error.message}", field=error.field) from error
+            refused.append((number, error.message))
+            errors.append(error)
+        else:
+            moved.append(candidate)
+    if not moved:
+        if len(errors) == 1:
+            raise errors[0]
+        first = errors[0]
+        raise type(first)("; ".join(f"{number}: {why}" for number, why in refused),
+                          field=first.field)
     audit.record(db, actor_id=actor_id, action="advisor.moved_candidates",
-                 subject_type="candidate", subject_id=candidates[0].id if len(candidates) == 1
-                 else None, detail={"ids": sorted(candidate_ids), "to": status})
+                 subject_type="candidate", subject_id=moved[0].id if len(moved) == 1 else None,
+                 detail={"ids": sorted(c.id for c in moved), "to": status})
     db.commit()
-    return len(candidates)
+    return BulkMove([c.number for c in moved], refused)
 
 
 def move_match(db: Session, *, actor_id: int, match_id: int, status: str, reason: str,

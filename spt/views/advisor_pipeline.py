@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from spt.db import get_db
@@ -36,13 +37,17 @@ def board():
 @bp.post("/pipeline/verplaatsen")
 @advisors_only
 def bulk_move():
-    """Move the selected candidates to a status with a reason (all or none)."""
+    """Move the selected candidates to a status with a reason; list those that could not."""
     form = BulkMoveForm()
     if not form.validate_on_submit():
         return form_error(form)
-    moved = workqueue.move_candidates(get_db(), actor_id=current_user.id,
-                                      candidate_ids=form.candidate_ids.data,
-                                      status=form.status.data, reason=form.reason.data,
-                                      versions=form.seen_versions())
-    flash(_("%(n)d kandidaten verplaatst.", n=moved), "success")
+    result = workqueue.move_candidates(get_db(), actor_id=current_user.id,
+                                       candidate_ids=form.candidate_ids.data,
+                                       status=form.status.data, reason=form.reason.data,
+                                       versions=form.seen_versions())
+    flash(ngettext("%(num)d kandidaat verplaatst: %(names)s.",
+                   "%(num)d kandidaten verplaatst: %(names)s.", len(result.moved),
+                   names=", ".join(result.moved)), "success")
+    for number, why in result.refused:
+        flash(_("%(number)s is niet verplaatst: %(why)s", number=number, why=why), "warning")
     return redirect(url_for(".board"))
