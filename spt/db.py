@@ -3,6 +3,8 @@
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app, g
@@ -135,14 +137,35 @@ def lock_rows(db: Session, model, ids) -> None:
     Read what the check needs after this call.
     """
     if db.get_bind().dialect.name == "sqlite":
-        db.flush()
-        raw = db.connection().connection.dbapi_connection
-        if not raw.in_transaction:  # a transaction that wrote already holds the write lock
-            raw.execute("BEGIN IMMEDIATE")
+        _sqlite_write_transaction(db)
         return
     wanted = sorted(set(ids))
     db.exec(select(model.id).where(among(db, col(model.id), wanted)).order_by(model.id)
             .with_for_update()).all()
+
+
+def _sqlite_write_transaction(db: Session) -> None:
+    """Open the caller's SQLite transaction now, with the write lock (BEGIN IMMEDIATE).
+
+    pysqlite starts a transaction only at the first write; until then each read stands alone.
+    """
+    db.flush()
+    raw = db.connection().connection.dbapi_connection
+    if not raw.in_transaction:  # a transaction that wrote already holds the write lock
+        raw.execute("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def savepoint(db: Session) -> Iterator[None]:
+    """A savepoint in the caller's transaction: a failure inside undoes only what it wrote.
+
+    On SQLite the transaction is opened first: a SAVEPOINT outside one starts a transaction of
+    its own, and releasing it would commit the caller's work so far, half a unit of work.
+    """
+    if db.get_bind().dialect.name == "sqlite":
+        _sqlite_write_transaction(db)
+    with db.begin_nested():
+        yield
 
 
 def without_timeouts(connection) -> None:

@@ -82,3 +82,18 @@ def test_a_stale_match_version_writes_nothing_and_keeps_the_callers_work(app):
         db.commit()
         assert db.get(Match, match_id, populate_existing=True).status == "berekend"
     assert _kept(app)
+
+
+def test_a_savepoint_never_commits_the_callers_work_early(app):
+    """SQLite starts a transaction at a SAVEPOINT outside one, and RELEASE would commit it."""
+    with app.app_context():
+        db = get_db()
+        db.exec(select(Candidate)).all()  # reads only: pysqlite has no transaction open yet
+        accounts.new_candidate_user(db, email="half@example.nl", password="Zonnepaneel-2027!x")
+        _callers_work(db)
+        with app.app_context():  # another request must not see any of it before the commit
+            assert accounts.find_by_email(get_db(), "half@example.nl") is None
+        db.rollback()
+    with app.app_context():
+        assert accounts.find_by_email(get_db(), "half@example.nl") is None
+    assert not _kept(app)

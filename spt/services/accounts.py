@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from spt.db import savepoint
 from spt.models import ROLES, Candidate, Employer, User
 from spt.models._base import utcnow
 from spt.services import audit, intake_drafts, mail
@@ -67,7 +68,7 @@ def _new_user(db: Session, *, email: str, password: str, role: str,
     user = User(email=_normalise_email(email), password_hash=hash_password(password), role=role,
                 email_confirmed=confirmed)
     try:
-        with db.begin_nested():  # a savepoint: a failure undoes this account, not the caller's work
+        with savepoint(db):  # a savepoint: a failure undoes this account, not the caller's work
             db.add(user)
             db.flush()
     except IntegrityError as error:  # the same address registered a moment ago (two browsers)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 import matching
+from spt.db import savepoint
 from spt.models import (
     Candidate,
     Employer,
@@ -137,7 +138,7 @@ def _ensure_match(db: Session, candidate: Candidate, placement: Placement,
         raise Conflict(_("Iemand anders heeft deze match net gewijzigd. Laad de pagina opnieuw; "
                          "er is niets verloren gegaan."))
     try:
-        with db.begin_nested():  # a savepoint: a failure undoes this match, not the caller's work
+        with savepoint(db):  # a savepoint: a failure undoes this match, not the caller's work
             if match is None:
                 match = Match(candidate_id=candidate.id, placement_id=placement.id)
             match.score = round(result.score, 6)

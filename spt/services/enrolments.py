@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
+from spt.db import savepoint
 from spt.models import (
     Candidate,
     CandidateSkill,
@@ -126,7 +127,7 @@ def start(db: Session, *, actor_id: int, candidate_id: int, module_id: int,
     enrolment = ModuleEnrolment(candidate_id=candidate.id, module_id=module.id,
                                 started_on=started_on)
     try:
-        with db.begin_nested():  # a savepoint: a failure undoes this start, not the caller's work
+        with savepoint(db):  # a savepoint: a failure undoes this start, not the caller's work
             db.add(enrolment)
             db.flush()
     except IntegrityError as error:  # another advisor recorded the same start a moment ago

@@ -6,7 +6,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
-from spt.db import lock_rows
+from spt.db import lock_rows, savepoint
 from spt.models import Candidate, Employer, Match, Placement, StatusChange
 from spt.models._base import utcnow
 from spt.services.errors import Conflict, DomainError
@@ -94,7 +94,7 @@ def move_candidate(db: Session, candidate: Candidate, new: str, *, actor_id: int
         raise DomainError(_("Geef een reden op."), field="reason")
     try:
         # A savepoint: a candidate changed meanwhile undoes this move only, not the caller's work.
-        with db.begin_nested():
+        with savepoint(db):
             candidate.status, candidate.updated_at = new, utcnow()
             db.add(candidate)
             db.flush()  # UPDATE ... WHERE version = the one read: 0 rows when someone was first
