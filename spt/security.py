@@ -9,6 +9,23 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
 
 
+def frameable(view):
+    """Mark a view as a widget that the partner sites of SPT_FRAME_ANCESTORS may frame."""
+    view.frameable = True
+    return view
+
+
+def _framing_headers(app, headers) -> None:
+    """A frameable page: frame-ancestors lists the partners (none set: still 'none')."""
+    view = app.view_functions.get(request.endpoint or "")
+    ancestors = app.config["FRAME_ANCESTORS"]
+    if not getattr(view, "frameable", False) or not ancestors:
+        return
+    headers.setdefault("Content-Security-Policy", CSP.replace(
+        "frame-ancestors 'none'", "frame-ancestors " + " ".join(ancestors)))
+    # X-Frame-Options knows no list of origins: add_headers leaves it off these pages.
+
+
 # Bidi embedding, override and isolate controls (and the marks): in a name or skill they can
 # mirror the rest of an advisor's page ("Trojan Source" style); they are dropped when shown.
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -29,10 +46,13 @@ def init_app(app) -> None:
     @app.after_request
     def add_headers(response):
         headers = response.headers
+        _framing_headers(app, headers)
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors 'none'" in headers["Content-Security-Policy"] or \
+                "frame-ancestors" not in headers["Content-Security-Policy"]:
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if request.endpoint != "static":
             # Pages and downloads hold personal data: never kept by a browser or proxy cache.
