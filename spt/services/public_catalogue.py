@@ -132,7 +132,10 @@ def _offers(db: Session, today: date) -> dict[int, Offer]:
 
 def regions(db: Session) -> list[str]:
     """The labour-market regions where a module is given, by name."""
-    return sorted({o.region for o in _offers(db, date.today()).values() if o.region})
+    places = db.exec(select(Module.location).where(col(Module.retired_at).is_(None),
+                                                   col(Module.online).is_(False)).distinct())
+    found = {_region_of_place().get(place.strip().lower(), "") for place in places}
+    return sorted(found - {""})
 
 
 def _in_region(offers, region: str) -> bool:
