@@ -15,15 +15,15 @@ def frameable(view):
     return view
 
 
-def _framing_headers(app, headers) -> None:
-    """A frameable page: frame-ancestors lists the partners (none set: still 'none')."""
+def _partner_frames(app, headers) -> bool:
+    """On a frameable page, let the partners frame it; False when it is not (or none are set)."""
     view = app.view_functions.get(request.endpoint or "")
     ancestors = app.config["FRAME_ANCESTORS"]
     if not getattr(view, "frameable", False) or not ancestors:
-        return
+        return False
     headers.setdefault("Content-Security-Policy", CSP.replace(
         "frame-ancestors 'none'", "frame-ancestors " + " ".join(ancestors)))
-    # X-Frame-Options knows no list of origins: add_headers leaves it off these pages.
+    return True
 
 
 # Bidi embedding, override and isolate controls (and the marks): in a name or skill they can
@@ -46,12 +46,11 @@ def init_app(app) -> None:
     @app.after_request
     def add_headers(response):
         headers = response.headers
-        _framing_headers(app, headers)
+        framed = _partner_frames(app, headers)
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
-        if "frame-ancestors 'none'" in headers["Content-Security-Policy"] or \
-                "frame-ancestors" not in headers["Content-Security-Policy"]:
+        if not framed:  # X-Frame-Options knows no list of origins: only CSP names partners
             headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if request.endpoint != "static":
