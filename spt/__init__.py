@@ -73,12 +73,13 @@ def _register_blueprints(app: Flask) -> None:
         main,
         mfa,
         preferences,
+        public,
     )
 
     for module in (main, auth, mfa, intake, api, candidate, employer, employer_recognition,
                    advisor, advisor_privacy, advisor_enrolments, advisor_pipeline,
                    advisor_recognition, advisor_rounds, advisor_kpis, admin, admin_synonyms,
-                   audit, catalogue, health, preferences):
+                   audit, catalogue, health, preferences, public):
         app.register_blueprint(module.bp)
 
 

@@ -10,6 +10,7 @@ production. gunicorn.conf.py reads its SPT_WEB_* settings through `web_settings(
 import importlib.util
 import math
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,7 +43,7 @@ class Setting:
 
     env: str
     key: str
-    kind: str  # str | bool | int | list | choice | url
+    kind: str  # str | bool | int | list | choice | url | origins
     default: object
     minimum: int = 0
     choices: tuple = ()
@@ -84,6 +85,8 @@ SETTINGS = (
     Setting("SPT_CONTACT_NAME", "CONTACT_NAME", "str", "Servicepunt Techniek"),
     Setting("SPT_CONTACT_EMAIL", "CONTACT_EMAIL", "str", ""),
     Setting("SPT_CONTACT_PHONE", "CONTACT_PHONE", "str", ""),
+    # Partner sites that may show the widgets (/embed/...) in an iframe: CSP frame-ancestors.
+    Setting("SPT_FRAME_ANCESTORS", "FRAME_ANCESTORS", "origins", ()),
 )
 # Read by gunicorn.conf.py through web_settings(): gunicorn's names and types.
 WEB_SETTINGS = (
@@ -212,8 +215,25 @@ def _url(setting: Setting, raw: str, value: str) -> str:
     return value
 
 
+# An origin as CSP frame-ancestors takes it: scheme, host (a leading "*." for subdomains), port.
+ORIGIN = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*"
+                    r"[a-z0-9])?)*(:[0-9]{1,5})?$")
+
+
+def _origins(setting: Setting, raw: str, value: str) -> tuple[str, ...]:
+    origins = tuple(item.strip().lower().rstrip("/") for item in value.split(",") if item.strip())
+    for origin in origins:
+        host = urlsplit(origin).hostname if ORIGIN.match(origin) else None
+        if host is None or (origin.startswith("http:") and host not in LOOPBACK_HOSTS):
+            raise UnsafeConfigError(
+                f"{setting.env}: {origin!r} is geen adres als https://www.partner.nl (alleen "
+                "schema, host en eventueel poort; http alleen voor 127.0.0.1 of localhost).")
+    return origins
+
+
 # One parser per Setting.kind; "str" is taken as written (stripped).
-_PARSERS = {"bool": _boolean, "int": _integer, "choice": _choice, "list": _list, "url": _url}
+_PARSERS = {"bool": _boolean, "int": _integer, "choice": _choice, "list": _list, "url": _url,
+            "origins": _origins}
 
 
 def _typed(setting: Setting, raw: str):

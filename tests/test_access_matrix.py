@@ -45,6 +45,10 @@ PERMISSIONS = {
     "GET /hoe-werkt-het-matchen": PUBLIC,
     "GET /privacy": PUBLIC,
     "GET /toegankelijkheid": PUBLIC,
+    "GET /loopbaanpaden": PUBLIC, "GET /loopbaanpaden/<path_slug>": PUBLIC,
+    "GET /scholing": PUBLIC, "GET /scholing/<module_slug>": PUBLIC,
+    "GET /embed/loopbaanpaden": PUBLIC, "GET /embed/scholing": PUBLIC,
+    "GET /sitemap.xml": PUBLIC, "GET /robots.txt": PUBLIC,
     "GET /e-mailadres-bevestigen/<token>": PUBLIC,
     "GET /afmelden/<token>": PUBLIC, "POST /afmelden/<token>": PUBLIC,
     "GET /healthz": PUBLIC,
@@ -225,7 +229,8 @@ def build_world(app, login):
     values = {"candidate_id": victim, "placement_id": placement_a, "match_id": match_a,
               "employer_id": a, "user_id": victim_user,
               "round_id": round_id, "row_id": 1, "enrolment_id": enrolment_id, "job_id": "onbekend",
-              "key": "funnel", "synonym_id": 1,
+              "key": "funnel", "synonym_id": 1, "path_slug": "laadpaalmonteur",
+              "module_slug": "keuzedeel-laadpalen",
               "lang": "nl", "token": "ongeldig-token", "number": 2, "filename": "style.css"}
     return clients, values
 

@@ -21,7 +21,7 @@ from spt.db import get_db
 from spt.extensions import limiter
 from spt.forms.catalogue import options
 from spt.forms.intake import STEP_FORMS, AccountForm, ConsentForm, ResumeForm, ResumeRequestForm
-from spt.services import intake, intake_drafts, intake_typed
+from spt.services import intake, intake_drafts, intake_typed, public_catalogue
 from spt.services.errors import DomainError
 from spt.services.profile import completeness
 from spt.views import add_error
@@ -55,9 +55,28 @@ def _draft_data() -> tuple[dict, int]:
 
 @bp.get("/")
 def start():
-    """Continue where the visitor left off."""
+    """Continue where the visitor left off; ?pad= or ?module= preselects step 5's wishes."""
     _data, furthest = _draft_data()
+    path_slug, module_slug = request.args.get("pad", ""), request.args.get("module", "")
+    if path_slug or module_slug:
+        wish = public_catalogue.wish(get_db(), path_slug=path_slug, module_slug=module_slug)
+        if wish is None:
+            flash(_("Deze keuze kennen we niet (meer). Bij stap 5 kies je zelf wat je wilt."),
+                  "info")
+        else:
+            session["intake_wish"] = {"title": wish.title, "themes": list(wish.themes),
+                                      "kinds": list(wish.kinds)}
+            flash(_("Je koos %(title)s. Bij stap 5 (Wensen) staat dat al aangevinkt.",
+                    title=wish.title), "info")
+            furthest = min(furthest, 5)
     return redirect(url_for(".step", number=furthest))
+
+
+def _with_wish(saved: dict) -> dict:
+    """Step 5 as saved, plus the themes and kinds of a path or module chosen on its page."""
+    wish = session.get("intake_wish") or {}
+    return saved | {key: list(dict.fromkeys([*saved.get(key, []), *wish.get(key, [])]))
+                    for key in ("themes", "kinds")} if wish else saved
 
 
 def _form_values(number: int, form) -> dict:
@@ -81,6 +100,8 @@ def _make_form(number: int, data: dict, *, submitted: bool):
     saved = dict(data.get(str(number), {}))
     if number == 1 and not saved.get("email") and current_user.is_authenticated:
         saved["email"] = current_user.email  # a logged-in candidate's address to start with
+    if number == 5:
+        saved = _with_wish(saved)
     if number == 5 and saved.get("available_from"):
         saved["available_from"] = date.fromisoformat(saved["available_from"])
     if number == 3:
@@ -120,6 +141,8 @@ def step(number: int):
             except DomainError as error:
                 add_error(form, error)
             else:
+                if number == 5:
+                    session.pop("intake_wish", None)  # chosen now: the form says what stays
                 return redirect(_after_save(number, saved.check))
     return _render(number, form, data, furthest)
 
@@ -168,6 +191,7 @@ def _render(number: int, form, data: dict, furthest: int):
         if number in intake_typed.TYPED else []
     return render_template(f"intake/step{number}.html", form=form, number=number,
                            titles=STEP_TITLES, saved=saved, readings=readings,
+                           wish=session.get("intake_wish") if number == 5 else None,
                            furthest=max(furthest, number), meter=completeness(data)), status
 
 

@@ -207,7 +207,9 @@ def test_candidate_completes_intake_with_the_keyboard_only(page, live_server, jo
 PUBLIC_PAGES = ["/", "/hoe-werkt-het-matchen", "/privacy", "/toegankelijkheid", "/inloggen",
                 "/registreren",
                 "/werkgever/registreren", "/intake/1", "/intake/2", "/intake/3", "/intake/4",
-                "/intake/5", "/intake/6"]
+                "/intake/5", "/intake/6", "/loopbaanpaden", "/loopbaanpaden/laadpaalmonteur",
+                "/scholing?thema=energie", "/scholing/keuzedeel-laadpalen",
+                "/embed/loopbaanpaden?thema=energie"]
 
 
 def test_public_pages_fit_a_phone_screen(page, journey):
@@ -514,3 +516,27 @@ def _log_in(page, email: str, password: str, journey=None) -> None:
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+
+
+def test_visitor_filters_career_paths_opens_one_and_starts_the_intake_with_it(page, journey):
+    """Without an account: filter the paths with the form, read one, start the intake from it."""
+    page.goto("/loopbaanpaden")
+    journey.visit("loopbaanpaden")
+    page.get_by_label("Thema").select_option("energie")
+    page.get_by_role("button", name="Toon").click()
+    expect(page).to_have_url(re.compile(r"/loopbaanpaden\?.*thema=energie"))
+    journey.visit("loopbaanpaden-energie")
+    page.get_by_role("link", name="Laadpaalmonteur", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Laadpaalmonteur")
+    journey.visit("laadpaalmonteur")
+    page.get_by_role("link", name="Keuzedeel Laadpalen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keuzedeel Laadpalen")
+    journey.visit("keuzedeel-laadpalen")
+    page.go_back()
+    page.get_by_role("link", name="Start de intake met Laadpaalmonteur").click()
+    _expect_step(page, 1, "Over jou")
+    expect(page.get_by_text("Je koos Laadpaalmonteur.")).to_be_visible()
+    journey.visit("intake-met-pad")
+    page.goto("/intake/5")
+    expect(page.get_by_label("Energie (zon, wind, warmte, laadpalen)")).to_be_checked()
+    journey.assert_accessible()
