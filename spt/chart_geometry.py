@@ -39,8 +39,9 @@ class Frame:
 
 @dataclass(frozen=True)
 class Bar:
-    """One segment of a bar: series index, value and rectangle."""
+    """One segment of a bar: category and series index, value and rectangle."""
 
+    category: int
     series: int
     value: float
     x: float
@@ -120,7 +121,7 @@ def stacked_bars(series: Sequence[Sequence[float | None]], frame: Frame, top: fl
             if not value or value <= 0:
                 continue
             y_low, y_high = y_of(base, top, frame), y_of(base + value, top, frame)
-            out.append(Bar(s, value, frame.left + slot * c + (slot - width) / 2, y_high, width,
+            out.append(Bar(c, s, value, frame.left + slot * c + (slot - width) / 2, y_high, width,
                            y_low - y_high))
             base += value
     return tuple(out)

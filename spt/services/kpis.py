@@ -108,10 +108,18 @@ def mentor_capacity(db: Session, people) -> Table:
     per: dict[tuple[str, int], list[int]] = {}
     for name, capacity, cid in rows:
         per.setdefault((name, capacity), []).append(cid)
+
+    def row(label, ids, capacity):
+        share = Cell(len(ids) / capacity if capacity else None, percent=True)
+        return (label, [*counts(ids, people), Cell(capacity), share])
+
+    table_rows = [row(name, ids, cap) for (name, cap), ids in sorted(per.items())]
+    if len(per) > 1:
+        table_rows.append(row(str(_l("Alle werkgevers samen")),
+                              [i for ids in per.values() for i in ids],
+                              sum(cap for _name, cap in per)))
     return Table("capaciteit", str(_l("Begeleidingscapaciteit in gebruik (nu)")),
-                 split_columns(_l("Capaciteit")),
-                 [(name, counts(ids, people) + [Cell(cap)])
-                  for (name, cap), ids in sorted(per.items())])
+                 split_columns(_l("Capaciteit"), _l("Aandeel in gebruik")), table_rows, bar=4)
 
 
 def congestion(db: Session, period: Period, people) -> Table:
@@ -142,11 +150,15 @@ def overrides(db: Session, period: Period, people) -> Table:
         (str(_l("Aantal voorstellen")), counts(proposed, people))])
 
 
+def details(db: Session, period: Period, people) -> list[Table]:
+    """The KPI tables the dashboard shows without a chart."""
+    return [intakes(db, period, people), time_to_placement(db, period, people),
+            *placements_by(db, period, people), kpi_followup.modules(db, period, people),
+            congestion(db, period, people), overrides(db, period, people)]
+
+
 def dashboard(db: Session, period: Period) -> list[Table]:
     """All KPI tables for the period."""
     people = people_of(db)
-    return [intakes(db, period, people), funnel(db, period, people),
-            time_to_placement(db, period, people), *placements_by(db, period, people),
-            kpi_followup.modules(db, period, people),
-            kpi_followup.retention(db, period, people), mentor_capacity(db, people),
-            congestion(db, period, people), overrides(db, period, people)]
+    return [funnel(db, period, people), kpi_followup.retention(db, period, people),
+            mentor_capacity(db, people), *details(db, period, people)]
