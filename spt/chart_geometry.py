@@ -60,11 +60,12 @@ class Tick:
 
 @dataclass(frozen=True)
 class Label:
-    """A category name under its bar (x is the bar's centre)."""
+    """A category name under its bar, wrapped to the bar's slot (x is the bar's centre)."""
 
     text: str
     x: float
     y: float
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,24 @@ class Drawing:
     ticks: tuple[Tick, ...]
     labels: tuple[Label, ...]
     target_y: float | None
+
+
+CHAR_WIDTH = 6.8  # an average character at the 12px label size, to wrap labels to their slot
+LINE_HEIGHT = 14
+
+
+def wrap(text: str, chars: int, *, max_lines: int = 3) -> tuple[str, ...]:
+    """Words in lines of at most chars characters; a cut word or last line ends in '…'."""
+    chars = max(chars, 2)
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word if len(word) <= chars else word[:chars - 1] + "…")
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines - 1], lines[max_lines - 1][:chars - 1] + "…"]
+    return tuple(lines)
 
 
 def nice_ceiling(value: float) -> float:
@@ -136,7 +155,9 @@ def draw(categories: Sequence[str], series: Sequence[Sequence[float | None]], *,
         else []
     top = fixed_top or nice_ceiling(max([*stacks, target or 0, 0]))
     slot = frame.plot_width / len(categories) if categories else 0
-    labels = tuple(Label(text, frame.left + slot * (i + 0.5), frame.baseline + 16)
+    lines = int(slot // CHAR_WIDTH)
+    labels = tuple(Label(text, frame.left + slot * (i + 0.5), frame.baseline + 16,
+                         wrap(text, lines, max_lines=int((frame.bottom - 8) // LINE_HEIGHT)))
                    for i, text in enumerate(categories))
     return Drawing(frame, top, stacked_bars(series, frame, top), ticks(top, frame), labels,
                    None if target is None else y_of(target, top, frame))

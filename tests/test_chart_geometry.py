@@ -2,7 +2,7 @@
 
 import pytest
 
-from spt.chart_geometry import Frame, draw, nice_ceiling, stacked_bars, ticks, y_of
+from spt.chart_geometry import Frame, draw, nice_ceiling, stacked_bars, ticks, wrap, y_of
 
 FRAME = Frame(width=140, height=120, left=20, right=20, top=10, bottom=10)  # plot 100 x 100
 
@@ -57,3 +57,20 @@ def test_draw_keeps_a_fixed_top_for_percentages_and_has_no_target_line_without_t
 def test_an_empty_chart_has_no_bars():
     drawing = draw([], [], frame=FRAME)
     assert drawing.bars == () and drawing.top == 1
+
+
+@pytest.mark.parametrize(("text", "chars", "expected"), [
+    ("Geplaatst", 20, ("Geplaatst",)),
+    ("Voorgesteld aan werkgever", 16, ("Voorgesteld aan", "werkgever")),
+    ("jan 2026", 7, ("jan", "2026")),
+    ("Begeleidingscapaciteit", 8, ("Begelei…",)),
+    ("een twee drie vier", 4, ("een", "twee", "dri…"))])
+def test_labels_wrap_to_their_slot_in_at_most_three_lines(text, chars, expected):
+    assert wrap(text, chars) == expected
+
+
+def test_labels_wrap_to_the_width_of_a_bar_slot():
+    drawing = draw(["Voorgesteld aan werkgever", "Geplaatst"], [[1, 1]])
+    assert drawing.labels[0].lines == ("Voorgesteld aan werkgever",)
+    narrow = draw(["Voorgesteld aan werkgever"] * 5, [[1] * 5])
+    assert narrow.labels[0].lines == ("Voorgesteld aan", "werkgever")

@@ -107,6 +107,8 @@ def _with_target(table: Table, targets: dict[str, float], key: str, percent: boo
     if key not in targets:
         return table
     value = targets[key] / 100 if percent else targets[key]
+    if not percent and value.is_integer():
+        value = int(value)  # a count target reads '8', not '8,0'
     return replace(table, target=Cell(value, percent=percent))
 
 
