@@ -211,3 +211,12 @@ def test_candidates_and_employers_get_no_kpis(app, client, make_user, login):
     login(make_user("candidate"))
     for path in ("/adviseur/kpi", "/adviseur/kpi/rapportage.csv", "/beheer/kpi-doelen"):
         assert client.get(path).status_code == 403
+
+
+def test_in_english_the_target_line_reads_target(app, client, advisor, placed):
+    with app.app_context():
+        get_db().add(KpiTarget(key="trechter", value=8))
+        get_db().commit()
+    client.get("/taal/en")
+    text = client.get(f"/adviseur/kpi?{PERIOD}").get_data(as_text=True)
+    assert "Target 8" in _svg(text, "trechter") and "Purpose" not in text

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -21,6 +22,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+TARGET = lazy_pgettext("kpi", "Doel")  # the row with the admin's target
 
 
 class Share(float):
@@ -136,6 +138,6 @@ def table_sheet(table) -> Sheet:
     """A KPI table as a sheet: Dutch header, the rows, and its target ('Doel') last."""
     rows = [[label, *(_export(cell) for cell in cells)] for label, cells in table.rows]
     if table.target is not None and table.rows:
-        rows.append([str(_l("Doel")), *(_export(table.target) if i == table.bar else ""
-                               for i in range(len(table.columns)))])
+        rows.append([str(TARGET), *(_export(table.target) if i == table.bar else ""
+                                    for i in range(len(table.columns)))])
     return Sheet(table.title, [str(_l("Onderdeel")), *table.columns], rows)

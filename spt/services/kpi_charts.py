@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from spt.chart_geometry import Drawing, draw
 from spt.db import among
 from spt.models import Match, Placement, StatusChange
-from spt.services import kpi_followup, kpi_targets, kpis, postcodes
+from spt.services import exports, kpi_followup, kpi_targets, kpis, postcodes
 from spt.services.kpi_figures import MIN_GROUP, Cell, Period, Table, people_of
 
 UNKNOWN = "—"
@@ -122,7 +122,7 @@ def report_cover(period: Period, *, made: str) -> list[list[str]]:
             [str(_l("Kleine groepen")), str(_l(
                 "Cijfers voor vrouwen en NT2-kandidaten zijn totalen; groepen kleiner dan "
                 "%(n)d tonen we niet (n<%(n)d).", n=MIN_GROUP))],
-            [str(_l("Doel")), str(_l("De regel 'Doel' in een tabel is het doel dat de "
+            [str(exports.TARGET), str(_l("De regel 'Doel' in een tabel is het doel dat de "
                                      "beheerder heeft ingesteld."))]]
 
 
