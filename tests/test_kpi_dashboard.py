@@ -144,7 +144,9 @@ def test_only_admins_set_targets(app, client, advisor):
 @pytest.mark.parametrize(("query", "message"), [
     ("van=2025-13-01", "Geen geldige datum"), ("tot=31-12-2025", "Geen geldige datum"),
     ("van=2025-06-01&tot=2025-01-01", "De einddatum ligt voor de begindatum"),
-    ("van=1900-01-01&tot=2025-01-01", "hoogstens tien jaar")])
+    ("van=2001-01-01&tot=2025-01-01", "hoogstens tien jaar"),
+    ("van=9999-01-01&tot=9999-12-31", "tussen 2000 en 2100"),
+    ("tot=1999-12-31", "tussen 2000 en 2100"), ("van=2100-01-01", "na vandaag")])
 def test_bad_dates_are_a_dutch_400_on_the_page_and_the_downloads(client, advisor, query,
                                                                   message):
     page = client.get(f"/adviseur/kpi?{query}")

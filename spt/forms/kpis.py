@@ -11,6 +11,7 @@ from wtforms.validators import Length, ValidationError
 from spt.services.kpi_targets import TARGETS
 
 MAX_DAYS = 10 * 366  # a longer range says nothing more and only costs queries
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 _NUMBER = re.compile(r"^\d{1,6}([.,]\d{1,2})?$")
 
 
@@ -35,13 +36,25 @@ class KpiPeriodForm(FlaskForm):
     van = DutchDateField(_l("Van"))
     tot = DutchDateField(_l("Tot en met"))
 
+    def validate_van(self, field):
+        """A date the KPIs can be about."""
+        _in_range(field)
+
     def validate_tot(self, field):
-        """The range runs forwards and is at most ten years long."""
-        first, last = self.van.data, field.data
-        if first and last and first > last:
-            raise ValidationError(_l("De einddatum ligt voor de begindatum."))
-        if first and (last or date.today()) - first > timedelta(days=MAX_DAYS):
+        """A date the KPIs can be about; the range runs forwards and is at most ten years."""
+        _in_range(field)
+        first, last = self.van.data, field.data or date.today()
+        if first and first > last:
+            raise ValidationError(_l("De einddatum ligt voor de begindatum.") if field.data
+                                  else _l("De begindatum ligt na vandaag."))
+        if first and last - first > timedelta(days=MAX_DAYS):
             raise ValidationError(_l("Kies een periode van hoogstens tien jaar."))
+
+
+def _in_range(field):
+    # Far dates say nothing and year 9999 cannot take the extra day the period's end needs.
+    if field.data and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(_l("Kies een datum tussen 2000 en 2100."))
 
 
 def _number(form, field):
