@@ -222,3 +222,9 @@ def test_in_english_the_target_line_reads_target(app, client, advisor, placed):
     client.get("/taal/en")
     text = client.get(f"/adviseur/kpi?{PERIOD}").get_data(as_text=True)
     assert "Target 8" in _svg(text, "trechter") and "Purpose" not in text
+
+
+def test_a_period_without_placements_draws_empty_charts_and_says_so(client, advisor):
+    text = client.get("/adviseur/kpi?van=2024-01-01&tot=2024-03-31").get_data(as_text=True)
+    assert _bars(_svg(text, "plaatsingen-thema")) == []
+    assert "Geen gegevens in deze periode." in _section(text, "capaciteit")

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from spt.chart_geometry import Drawing, draw
 from spt.db import among
-from spt.models import Match, Placement, StatusChange
+from spt.models import Match, Placement
 from spt.services import exports, kpi_followup, kpi_targets, kpis, postcodes
 from spt.services.kpi_figures import MIN_GROUP, Cell, Period, Table, people_of
 
@@ -22,12 +22,14 @@ UNKNOWN = "—"
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart of a KPI table: the rows are the bars, the series columns are stacked."""
+    """A bar chart of a KPI table: the rows are the bars, the series columns are stacked.
+
+    A percent chart draws only the rows whose cell is a share (retention leaves out its counts).
+    """
 
     table: Table
     desc: str
     series: tuple[int, ...] = (0,)
-    rows: tuple[int, ...] | None = None
     percent: bool = False
 
     @property
@@ -36,8 +38,9 @@ class Chart:
         return self.table.key
 
     def _rows(self) -> list[tuple[str, list]]:
-        rows = self.table.rows
-        return list(rows) if self.rows is None else [rows[i] for i in self.rows if i < len(rows)]
+        if not self.percent:
+            return list(self.table.rows)
+        return [row for row in self.table.rows if row[1][self.series[0]].percent]
 
     def categories(self) -> list[str]:
         """The bar labels."""
@@ -79,9 +82,7 @@ def month_starts(period: Period) -> list[date]:
 
 def placements_per_month(db: Session, period: Period) -> list[Table]:
     """Matches reaching 'geplaatst' per month, split by theme and by labour-market region."""
-    placed = {c.subject_id: c.at for c in db.exec(select(StatusChange).where(
-        StatusChange.subject_type == "match", StatusChange.to_status == "geplaatst",
-        StatusChange.at >= period.start, StatusChange.at < period.end))}
+    placed = {c.subject_id: c.at for c in kpis.changes(db, period, "match", ("geplaatst",))}
     rows = db.exec(select(Match.id, Placement.theme, Placement.pc4).join(Placement)
                    .where(among(db, col(Match.id), placed))).all()
     months = month_starts(period)
@@ -158,7 +159,7 @@ def dashboard(db: Session, period: Period) -> Dashboard:
               series=tuple(range(1, len(by_region.columns)))),
         Chart(_with_target(retention, targets, "behoud", True),
               str(_l("Staafdiagram: procent nog aan het werk na 6 en na 12 maanden.")),
-              rows=(0, 2), percent=True),
+              percent=True),
         Chart(_with_target(capacity, targets, "capaciteit", True),
               str(_l("Staafdiagram: procent van de begeleidingscapaciteit in gebruik, per "
                      "werkgever.")), series=(4,), percent=True),
