@@ -18,6 +18,7 @@ from spt import create_app, migrate
 from spt.db import get_db
 from spt.models import (
     IntakeDraft,
+    KpiTarget,
     MatchRound,
     OutboxMessage,
     Placement,
@@ -100,6 +101,7 @@ def fill_every_table(app) -> None:
                            step=3, updated_at=moment))
         db.add(OutboxMessage(recipient="a@example.nl", subject="Onderwerp", body="Tekst é",
                              sent_at=moment))
+        db.add(KpiTarget(key="behoud", value=82.5, updated_by_id=user.id, updated_at=moment))
         db.add(MatchRound(created_by_id=user.id, params={"kinds": ["bbl"], "locked": []},
                           status="klaar", progress=100, step="opslaan", attempt=1,
                           result={"pairs": [], "seconds": 0.25}, heartbeat_at=moment,

@@ -31,8 +31,9 @@ def _read_po(path: Path):
 
 
 def _key(message) -> str:
-    """The singular msgid; plural messages are keyed on their first form."""
-    return message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    """The singular msgid (after its context, if any); plural messages keyed on their first form."""
+    msgid = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    return f"{message.context}\x04{msgid}" if message.context else msgid
 
 
 def _strings(message) -> list[str]:

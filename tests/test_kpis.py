@@ -106,7 +106,8 @@ def test_placements_by_kind_capacity_congestion_and_override_rate(app, history):
     tables = _tables(app)
     assert dict(tables["soort"].rows)["bbl"][0].value == 1
     assert dict(tables["thema"].rows)["installatie"][0].value == 1
-    assert _shown(dict(tables["capaciteit"].rows)["Warmte BV"]) == ["4", "n<10", "n<10", "3"]
+    assert _shown(dict(tables["capaciteit"].rows)["Warmte BV"]) == [
+        "4", "n<10", "n<10", "3", "133%"]
     congestion = tables["congestie"].rows
     assert congestion[0][1][0].display() == "4,0"
     assert _shown(congestion[1][1])[0] == "4"

@@ -7,6 +7,7 @@ from spt.services.privacy import COVERAGE
 STAFF_ONLY = {
     "employer": "the employer's own account",
     "matchround": "the advisor who ran the round",
+    "kpitarget": "the admin who set the target",
 }
 
 

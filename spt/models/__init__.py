@@ -14,6 +14,7 @@ from .candidates import (
     IntakeDraft,
     ModuleEnrolment,
 )
+from .kpis import KpiTarget
 from .matches import AuditEvent, Consent, Match, MatchRound, StatusChange
 from .placements import (
     INSTRUMENTS,
@@ -50,6 +51,7 @@ __all__ = [
     "Employer",
     "INSTRUMENTS",
     "IntakeDraft",
+    "KpiTarget",
     "LEVELS",
     "MAPPED_BY",
     "Match",

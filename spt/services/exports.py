@@ -1,19 +1,41 @@
-"""Export tables as CSV and XLSX, with spreadsheet formulas neutralised.
+"""Export KPI tables as CSV in Dutch Excel form and as formatted XLSX, with formulas neutralised.
 
-openpyxl is not a dependency, so the XLSX is written by hand: the smallest valid workbook
-(content types, relationships, workbook, one worksheet with inline strings).
+The CSV is what Dutch Excel opens without an import wizard: UTF-8 with a BOM, semicolons, a
+decimal comma. The XLSX (openpyxl) has a bold header, a frozen first row and column, fitted column
+widths and shares formatted as percentages; a rapportage holds every table of a period.
 """
 
 import csv
 import io
 import re
-import zipfile
-from xml.sax.saxutils import escape
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 does not allow; they would make the workbook unreadable.
+# Characters XML 1.0 does not allow; openpyxl refuses them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+TARGET = lazy_pgettext("kpi", "Doel")  # the row with the admin's target
+
+
+class Share(float):
+    """A share between 0 and 1, shown as a percentage in a workbook."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table to export: its title, the header and the rows of values."""
+
+    title: str
+    header: list
+    rows: list[list]
 
 
 def neutralise(value):
@@ -26,89 +48,96 @@ def neutralise(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _csv_value(value):
+    value = neutralise(value)
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",") or "0"
+    return value
+
+
 def to_csv(header: list, rows: list[list]) -> str:
-    """CSV (semicolon separated, as Dutch Excel expects) with a BOM so that accents survive."""
+    """CSV for Dutch Excel: semicolons, decimal comma and a BOM so that accents survive."""
+    return csv_sheets([Sheet("", header, rows)], titles=False)
+
+
+def csv_sheets(sheets: Sequence[Sheet], *, titles: bool = True,
+               cover: Sequence[Sequence] = ()) -> str:
+    """Several tables in one CSV, each under its title and separated by an empty line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(v) for v in header])
-    writer.writerows([neutralise(v) for v in row] for row in rows)
+    writer.writerows([_csv_value(v) for v in line] for line in cover)
+    for n, sheet in enumerate(sheets):
+        if titles:
+            if n or cover:
+                writer.writerow([])
+            writer.writerow([_csv_value(sheet.title)])
+        writer.writerows([_csv_value(v) for v in row] for row in [sheet.header, *sheet.rows])
     return "\ufeff" + buffer.getvalue()
 
 
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
+def _sheet_name(title: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\']", " ", title).strip()[:31] or "Blad"
+    name, n = base, 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{base[:27]} ({n})"
+    taken.add(name.lower())
     return name
 
 
-def _cell(ref: str, value) -> str:
-    value = neutralise(value)
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"><v>{value}</v></c>'
-    text = escape(_XML_INVALID.sub("", value))
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+def _write(worksheet, sheet: Sheet, first_row: int = 1) -> None:
+    widths: dict[int, int] = {}
+    for r, row in enumerate([sheet.header, *sheet.rows], start=first_row):
+        for c, value in enumerate(row, start=1):
+            value = neutralise(value)
+            cell = worksheet.cell(r, c, _XML_INVALID.sub("", value) if isinstance(value, str)
+                                  else value)
+            if isinstance(value, Share):
+                cell.number_format = "0%"
+            elif isinstance(value, float):
+                cell.number_format = "0.0"
+            if r == first_row:
+                cell.font, cell.fill = Font(bold=True), HEADER_FILL
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif c == 1:
+                cell.font = Font(bold=True)
+            widths[c] = max(widths.get(c, 8), min(60, len(str(value)) + 2))
+    for c, width in widths.items():
+        worksheet.column_dimensions[get_column_letter(c)].width = width
+    worksheet.freeze_panes = worksheet.cell(first_row + 1, 2)
 
 
-def sheet_xml(header: list, rows: list[list]) -> str:
-    """The worksheet XML of a table: the header in row 1, then the rows."""
-    lines = []
-    for r, row in enumerate([header, *rows], start=1):
-        cells = "".join(_cell(f"{_column(c)}{r}", v) for c, v in enumerate(row))
-        lines.append(f'<row r="{r}">{cells}</row>')
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            f'<sheetData>{"".join(lines)}</sheetData></worksheet>')
-
-
-def _sheet_name(title: str) -> str:
-    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Blad1"
-
-
-_NS = "http://schemas.openxmlformats.org"
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<Types xmlns="{_NS}/package/2006/content-types">'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.worksheet+xml"/></Types>')
-ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<Relationships xmlns="{_NS}/package/2006/relationships">'
-    f'<Relationship Id="rId1" Type="{_NS}/officeDocument/2006/relationships/officeDocument" '
-    'Target="xl/workbook.xml"/></Relationships>')
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<Relationships xmlns="{_NS}/package/2006/relationships">'
-    f'<Relationship Id="rId1" Type="{_NS}/officeDocument/2006/relationships/worksheet" '
-    'Target="worksheets/sheet1.xml"/></Relationships>')
-
-
-def to_xlsx(title: str, header: list, rows: list[list]) -> bytes:
-    """A one-sheet XLSX workbook of the table."""
-    workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<workbook xmlns="{_NS}/spreadsheetml/2006/main" '
-        f'xmlns:r="{_NS}/officeDocument/2006/relationships"><sheets>'
-        f'<sheet name="{escape(_sheet_name(title), {chr(34): "&quot;"})}" sheetId="1" '
-        'r:id="rId1"/></sheets></workbook>')
+def to_xlsx(sheets: Sequence[Sheet], *, cover: Sequence[Sequence] = ()) -> bytes:
+    """A workbook with a sheet per table, after an optional cover sheet of lines."""
+    workbook = Workbook()
+    taken: set[str] = set()
+    first = workbook.active
+    if cover:
+        first.title = _sheet_name(str(cover[0][0]), taken)
+        for r, line in enumerate(cover, start=1):
+            for c, value in enumerate(line, start=1):
+                first.cell(r, c, neutralise(value)).font = Font(bold=r == 1, size=14 if r == 1
+                                                                else 11)
+        first.column_dimensions["A"].width = 40
+        first.column_dimensions["B"].width = 60
+    for n, sheet in enumerate(sheets):
+        worksheet = first if n == 0 and not cover else workbook.create_sheet()
+        worksheet.title = _sheet_name(sheet.title, taken)
+        _write(worksheet, sheet)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", ROOT_RELS)
-        archive.writestr("xl/workbook.xml", workbook)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml(header, rows))
+    workbook.save(buffer)
     return buffer.getvalue()
 
 
-def table_rows(table) -> tuple[list, list[list]]:
-    """A KPI table as a header and rows of exportable values."""
-    return ["", *table.columns], [[label, *(cell.export() for cell in cells)]
-                                  for label, cells in table.rows]
+def _export(cell):
+    value = cell.export()
+    return Share(value) if cell.percent and isinstance(value, float | int) else value
+
+
+def table_sheet(table) -> Sheet:
+    """A KPI table as a sheet: Dutch header, the rows, and its target ('Doel') last."""
+    rows = [[label, *(_export(cell) for cell in cells)] for label, cells in table.rows]
+    if table.target is not None and table.rows:
+        rows.append([str(TARGET), *(_export(table.target) if i == table.bar else ""
+                                    for i in range(len(table.columns)))])
+    return Sheet(table.title, [str(_l("Onderdeel")), *table.columns], rows)

@@ -54,6 +54,7 @@ class Table:
     rows: list[tuple[str, list]] = field(default_factory=list)
     note: str = ""
     bar: int = 0
+    target: Cell | None = None  # the admin's target ('doel') for the chart column
 
     def bar_max(self) -> float:
         """The largest value in the chart column (at least 1)."""
@@ -71,7 +72,7 @@ class Period:
 
     @classmethod
     def of(cls, first: date | None, last: date | None, today: date | None = None) -> "Period":
-        """The days first..last inclusive; by default the last 365 days."""
+        """The days first..last inclusive; by default the last 365 days (12 months)."""
         last = last or today or date.today()
         first = first or last - timedelta(days=364)
         return cls(datetime.combine(first, time(), UTC),

@@ -32,7 +32,8 @@ ORDER = ("intake_afgerond", "orientatie", "matchvoorstel", "voorgesteld", "kenni
 TOP_PLACEMENTS = 20
 
 
-def _changes(db: Session, period: Period, subject_type: str, statuses) -> list[StatusChange]:
+def changes(db: Session, period: Period, subject_type: str, statuses) -> list[StatusChange]:
+    """The status changes of a kind of subject to any of the statuses, in the period."""
     return list(db.exec(select(StatusChange).where(
         StatusChange.subject_type == subject_type, col(StatusChange.to_status).in_(statuses),
         StatusChange.at >= period.start, StatusChange.at < period.end)))
@@ -52,7 +53,7 @@ def intakes(db: Session, period: Period, people) -> Table:
 def funnel(db: Session, period: Period, people) -> Table:
     """Candidates reaching each stage in the period, and the conversion from the stage before."""
     reached: dict[str, set[int]] = {s: set() for s in FUNNEL}
-    for change in _changes(db, period, "candidate", ORDER):
+    for change in changes(db, period, "candidate", ORDER):
         for stage in FUNNEL:
             if ORDER.index(change.to_status) >= ORDER.index(stage):
                 reached[stage].add(change.subject_id)
@@ -70,7 +71,7 @@ def funnel(db: Session, period: Period, people) -> Table:
 
 def time_to_placement(db: Session, period: Period, people) -> Table:
     """Median days from the finished intake to placement, for placements in the period."""
-    placed = {c.subject_id: aware(c.at) for c in _changes(db, period, "candidate", ("geplaatst",))}
+    placed = {c.subject_id: aware(c.at) for c in changes(db, period, "candidate", ("geplaatst",))}
     starts = dict(db.exec(select(Candidate.id, Candidate.intake_completed_at).where(
         among(db, col(Candidate.id), placed))).all())
     days = {cid: (at - aware(starts[cid])).total_seconds() / 86400
@@ -82,7 +83,7 @@ def time_to_placement(db: Session, period: Period, people) -> Table:
 
 def placements_by(db: Session, period: Period, people) -> list[Table]:
     """Placements (matches reaching 'geplaatst') by kind, theme and region."""
-    ids = {c.subject_id for c in _changes(db, period, "match", ("geplaatst",))}
+    ids = {c.subject_id for c in changes(db, period, "match", ("geplaatst",))}
     rows = db.exec(select(Match.candidate_id, Placement.kind, Placement.theme, Placement.pc4)
                    .join(Placement).where(among(db, col(Match.id), ids))).all()
     tables = []
@@ -108,10 +109,18 @@ def mentor_capacity(db: Session, people) -> Table:
     per: dict[tuple[str, int], list[int]] = {}
     for name, capacity, cid in rows:
         per.setdefault((name, capacity), []).append(cid)
+
+    def row(label, ids, capacity):
+        share = Cell(len(ids) / capacity if capacity else None, percent=True)
+        return (label, [*counts(ids, people), Cell(capacity), share])
+
+    table_rows = [row(name, ids, cap) for (name, cap), ids in sorted(per.items())]
+    if len(per) > 1:
+        table_rows.append(row(str(_l("Alle werkgevers samen")),
+                              [i for ids in per.values() for i in ids],
+                              sum(cap for _name, cap in per)))
     return Table("capaciteit", str(_l("Begeleidingscapaciteit in gebruik (nu)")),
-                 split_columns(_l("Capaciteit")),
-                 [(name, counts(ids, people) + [Cell(cap)])
-                  for (name, cap), ids in sorted(per.items())])
+                 split_columns(_l("Capaciteit"), _l("Aandeel in gebruik")), table_rows, bar=4)
 
 
 def congestion(db: Session, period: Period, people) -> Table:
@@ -142,11 +151,15 @@ def overrides(db: Session, period: Period, people) -> Table:
         (str(_l("Aantal voorstellen")), counts(proposed, people))])
 
 
+def details(db: Session, period: Period, people) -> list[Table]:
+    """The KPI tables the dashboard shows without a chart."""
+    return [intakes(db, period, people), time_to_placement(db, period, people),
+            *placements_by(db, period, people), kpi_followup.modules(db, period, people),
+            congestion(db, period, people), overrides(db, period, people)]
+
+
 def dashboard(db: Session, period: Period) -> list[Table]:
     """All KPI tables for the period."""
     people = people_of(db)
-    return [intakes(db, period, people), funnel(db, period, people),
-            time_to_placement(db, period, people), *placements_by(db, period, people),
-            kpi_followup.modules(db, period, people),
-            kpi_followup.retention(db, period, people), mentor_capacity(db, people),
-            congestion(db, period, people), overrides(db, period, people)]
+    return [funnel(db, period, people), kpi_followup.retention(db, period, people),
+            mentor_capacity(db, people), *details(db, period, people)]

@@ -7,7 +7,9 @@ from flask_login import current_user
 from spt.auth import role_required
 from spt.db import get_db
 from spt.forms.admin import UserActionForm, UserFilterForm
+from spt.forms.kpis import KpiTargetForm
 from spt.services import admin as admin_service
+from spt.services import kpi_targets
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -38,6 +40,19 @@ def users():
     return render_template("beheer/users.html", form=form, rows=rows,
                            action_form=UserActionForm()), 200 if valid else 400
 
+
+@bp.route("/kpi-doelen", methods=["GET", "POST"])
+@role_required("admin")
+def kpi_target_form():
+    """The targets drawn as lines on the KPI charts."""
+    form, db = KpiTargetForm(), get_db()
+    if form.validate_on_submit():
+        kpi_targets.save(db, admin_id=current_user.id, values=form.values())
+        flash(_("De doelen zijn opgeslagen."), "success")
+        return redirect(url_for(".kpi_target_form"))
+    if request.method == "GET":
+        form.fill(kpi_targets.current(db))
+    return render_template("beheer/kpi_doelen.html", form=form), 400 if form.errors else 200
 
 
 def _back_to_users():
