@@ -174,13 +174,15 @@ def test_no_page_prints_a_raw_code(app, runner, locale):
             form = {"region": "", "theme": "", "max_per_placement": 1}
             round_page = client.post("/adviseur/matchronde", data=form, follow_redirects=True)
             assert round_page.status_code == 200
-            problems += [f"matchronde: {p}" for p in raw_codes_in(round_page.get_data(True), labels)]
+            html = round_page.get_data(as_text=True)
+            problems += [f"matchronde: {p}" for p in raw_codes_in(html, labels)]
         for url in urls:
             response = client.get(url)
             if response.status_code in (403, 404):
                 continue  # another employer's placement
             assert response.status_code == 200, url
             checked += 1
-            problems += [f"{url}: {p}" for p in raw_codes_in(response.get_data(as_text=True), labels)]
+            html = response.get_data(as_text=True)
+            problems += [f"{url}: {p}" for p in raw_codes_in(html, labels)]
     assert checked > 30
     assert not problems, "\n".join(problems)

@@ -29,6 +29,7 @@ from spt.services.intake_typed import TYPED
 from spt.services.passwords import hash_password, password_problem
 from spt.services.profile import as_draft
 from spt.urls import external_url
+from spt.vocabulary import CandidateStatus as C
 
 PURPOSES = ("matching", "employers_pseudonymous", "mail", "research")
 STEPS = 6
@@ -201,9 +202,9 @@ def _update_consents(db: Session, user: User | None, consents: dict[str, bool]) 
 
 def _finish(db: Session, candidate: Candidate, user: User) -> None:
     candidate.intake_completed_at = candidate.last_contact_at = utcnow()
-    old, candidate.status = candidate.status, "intake_afgerond"
+    old, candidate.status = candidate.status, C.INTAKE_AFGEROND
     db.add(StatusChange(subject_type="candidate", subject_id=candidate.id, from_status=old,
-                        to_status="intake_afgerond", reason="intake", actor_id=user.id))
+                        to_status=C.INTAKE_AFGEROND, reason="intake", actor_id=user.id))
     audit.record(db, actor_id=user.id, action="intake.completed", subject_type="candidate",
                  subject_id=candidate.id)
     _confirm_intake(db, user)
