@@ -154,7 +154,7 @@ def _pages(app) -> dict[str, list[str]]:
     employer_pages += [f"/werkgever/kandidaten/{m}" for m, _p in shown]
     return {
         "kandidaat@example.nl": ["/kandidaat/", "/kandidaat/profiel", "/kandidaat/toestemming",
-                                 *[f"/intake/stap/{n}" for n in range(1, 7)]],
+                                 *[f"/intake/{n}" for n in range(1, 7)]],
         "werkgever@zonnewerk.nl": employer_pages,
         "adviseur@spt-match.nl": [
             "/adviseur/", "/adviseur/pipeline", "/adviseur/matchronde", "/adviseur/kpi",
