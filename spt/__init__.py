@@ -84,6 +84,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from spt import vocabulary  # noqa: PLC0415 (see create_app)
+
+    app.add_template_filter(vocabulary.label_filter, "label")
+    app.add_template_filter(vocabulary.labels_filter, "labels")
+
     @app.context_processor
     def inject_locale():
         return {"current_locale": str(get_locale() or "nl"), "contact": {

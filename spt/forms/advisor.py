@@ -16,9 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from spt.forms.catalogue import MultiCheckboxField, options
-from spt.models import PLACEMENT_KINDS, THEMES
-from spt.services.pipeline import CANDIDATE_STATUSES, MATCH_STATUSES
 from spt.services.workqueue import MANUAL_MATCH_TARGETS
+from spt.vocabulary import CandidateStatus, MatchStatus, PlacementKind, Theme
 
 REQUIRED = _l("Dit veld is verplicht.")
 PAIR = re.compile(r"^\d{1,9}:\d{1,9}$")
@@ -52,7 +51,7 @@ class MatchMoveForm(FlaskForm):
 
     version = IntegerField(validators=[DataRequired(REQUIRED), NumberRange(1, 10**9)])
     status = SelectField(_l("Nieuwe status"), choices=options(
-        [(s, MATCH_STATUSES[s]) for s in MANUAL_MATCH_TARGETS]))
+        MatchStatus.choices(only=MANUAL_MATCH_TARGETS)))
     reason = StringField(_l("Reden"), validators=[Length(max=500)])
 
 
@@ -62,7 +61,7 @@ class BulkMoveForm(FlaskForm):
     candidate_ids = SelectMultipleField(_l("Kandidaten"), coerce=int, validate_choice=False)
     # "candidate id:version" of every candidate the board showed, for the version check.
     versions = SelectMultipleField(validate_choice=False)
-    status = SelectField(_l("Naar status"), choices=options(list(CANDIDATE_STATUSES.items())))
+    status = SelectField(_l("Naar status"), choices=options(CandidateStatus.choices()))
     reason = StringField(_l("Reden"), validators=[DataRequired(REQUIRED), Length(max=500)])
 
     def validate_candidate_ids(self, field):
@@ -84,9 +83,10 @@ class BoardFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    theme = SelectField(_l("Thema"), choices=options([ALL, *THEMES]), validate_choice=False)
+    theme = SelectField(_l("Thema"), choices=options([ALL, *Theme.choices()]),
+                        validate_choice=False)
     region = SelectField(_l("Arbeidsmarktregio"), choices=[], validate_choice=False)
-    kind = SelectField(_l("Soort plek"), choices=options([ALL, *PLACEMENT_KINDS]),
+    kind = SelectField(_l("Soort plek"), choices=options([ALL, *PlacementKind.choices()]),
                        validate_choice=False)
     advisor = SelectField(_l("Adviseur"), choices=[], validate_choice=False)
 
@@ -95,8 +95,8 @@ class RoundForm(FlaskForm):
     """Start a match round for a region, theme and kinds of placement."""
 
     region = SelectField(_l("Arbeidsmarktregio"), choices=[])
-    theme = SelectField(_l("Thema"), choices=options([ALL, *THEMES]))
-    kinds = MultiCheckboxField(_l("Soorten plek"), choices=options(PLACEMENT_KINDS))
+    theme = SelectField(_l("Thema"), choices=options([ALL, *Theme.choices()]))
+    kinds = MultiCheckboxField(_l("Soorten plek"), choices=options(PlacementKind.choices()))
     max_per_placement = IntegerField(
         _l("Hoogstens voorstellen per plek"), default=2,
         validators=[DataRequired(REQUIRED), NumberRange(1, 20, _l("Kies 1 tot 20."))])

@@ -14,18 +14,23 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from spt.models import LEVELS, NT2_LEVELS, THEMES
+from spt.vocabulary import (
+    CivilValue,
+    Credential,
+    EducationLevel,
+    Nt2Level,
+    SkillKind,
+    Theme,
+)
 
 REQUIRED = _l("Dit veld is verplicht.")
 SLUG = [DataRequired(REQUIRED), Length(max=100),
         Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
                message=_l("Gebruik kleine letters, cijfers en streepjes, zoals 'vca-basis'."))]
-SKILL_KINDS = [("vaardigheid", _l("Vaardigheid")), ("kennis", _l("Kennis")),
-               ("certificaat", _l("Certificaat")),
-               ("transversaal", _l("Overdraagbare vaardigheid"))]
-CREDENTIALS = ["mbo-certificaat", "mbo-verklaring", "keuzedeel", "microcredential",
-               "branchecertificaat", "praktijkverklaring", "geen"]
-CIVIL_VALUES = ["wettelijk erkend", "landelijk erkend", "instellingsgebonden", "geen"]
+SKILL_KINDS = SkillKind.choices("advisor")
+CREDENTIALS = Credential.choices("advisor")
+CIVIL_VALUES = CivilValue.choices("advisor")
+LEVEL_CHOICES = [("", _l("geen")), *EducationLevel.choices("advisor")]
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -52,7 +57,7 @@ class SkillForm(FlaskForm):
     slug = StringField(_l("Code"), validators=SLUG)
     label = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Soort"), choices=options(SKILL_KINDS))
-    themes = MultiCheckboxField(_l("Thema's"), choices=options(THEMES))
+    themes = MultiCheckboxField(_l("Thema's"), choices=options(Theme.choices("advisor")))
     synonyms = TextAreaField(_l("Synoniemen en vakjargon (één per regel)"),
                              validators=[Length(max=5000)])
     esco_uris = TextAreaField(_l("ESCO-URI's (één per regel)"), validators=[Length(max=5000)])
@@ -66,7 +71,7 @@ class ModuleForm(FlaskForm):
     provider = StringField(_l("Aanbieder"), validators=[DataRequired(REQUIRED), Length(max=200)])
     credential = SelectField(_l("Wat levert het op"), choices=options(CREDENTIALS))
     civil_value = SelectField(_l("Civiele waarde"), choices=options(CIVIL_VALUES))
-    level = SelectField(_l("Niveau"), choices=options([("", _l("geen")), *LEVELS]))
+    level = SelectField(_l("Niveau"), choices=options(LEVEL_CHOICES))
     weeks = IntegerField(_l("Duur in weken"), validators=[
         DataRequired(REQUIRED), NumberRange(1, 260, _l("Kies een duur van 1 tot 260 weken."))])
     hours_per_week = IntegerField(_l("Uren per week"), validators=[
@@ -78,9 +83,9 @@ class ModuleForm(FlaskForm):
     start_moments = TextAreaField(_l("Startmomenten (één per regel)"),
                                   validators=[Length(max=1000)])
     min_nt2 = SelectField(_l("Minimaal taalniveau"),
-                          choices=options([("", _l("geen")), *NT2_LEVELS]))
-    min_level = SelectField(_l("Minimaal niveau"), choices=options([("", _l("geen")), *LEVELS]))
-    themes = MultiCheckboxField(_l("Thema's"), choices=options(THEMES))
+                          choices=options([("", _l("geen")), *Nt2Level.choices()]))
+    min_level = SelectField(_l("Minimaal niveau"), choices=options(LEVEL_CHOICES))
+    themes = MultiCheckboxField(_l("Thema's"), choices=options(Theme.choices("advisor")))
     skills = TextAreaField(_l("Vaardigheden die je leert (codes, één per regel)"),
                            validators=[DataRequired(REQUIRED), Length(max=5000)])
     description = TextAreaField(_l("Beschrijving"), validators=[Length(max=2000)])
@@ -91,9 +96,9 @@ class CareerPathForm(FlaskForm):
 
     slug = StringField(_l("Code"), validators=SLUG)
     title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    theme = SelectField(_l("Thema"), choices=options(THEMES))
+    theme = SelectField(_l("Thema"), choices=options(Theme.choices("advisor")))
     description = TextAreaField(_l("Beschrijving"), validators=[Length(max=2000)])
-    levels = MultiCheckboxField(_l("Niveaus"), choices=options(LEVELS))
+    levels = MultiCheckboxField(_l("Niveaus"), choices=options(EducationLevel.choices("advisor")))
     entry_profiles = TextAreaField(_l("Instapprofielen (één per regel)"),
                                    validators=[Length(max=2000)])
     target_occupations = TextAreaField(_l("Doelberoepen: ESCO-URI's (één per regel)"),

@@ -24,13 +24,11 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from spt.forms.catalogue import options
-from spt.services.employer_candidates import CONTRACT_KINDS, DECLINE_REASONS, NOT_PLACED
+from spt.services.employer_candidates import DECLINE_REASONS, NOT_PLACED
+from spt.vocabulary import ContractKind, Theme
 
 REQUIRED = _l("Dit veld is verplicht.")
-THEME_CHOICES = [("", _l("Kies een sector")), ("bouw", _l("Bouw en infra (GWW)")),
-                 ("installatie", _l("Installatietechniek")),
-                 ("energie", _l("Energie (zon, wind, warmte, laadpalen)")),
-                 ("mobiliteit", _l("Mobiliteit (auto, fiets, e-mobility)")), ("ict", _l("ICT"))]
+THEME_CHOICES = [("", _l("Kies een sector")), *Theme.choices("employer")]
 
 
 # The truth about who reads a note: the AVG's right of access covers it.
@@ -117,7 +115,7 @@ class OutcomeForm(FlaskForm):
         ("niet_geplaatst", _l("Niet geplaatst"))]), validators=[
         InputRequired(_l("Kies een uitkomst."))])
     contract_kind = SelectField(_l("Soort overeenkomst (bij geplaatst)"), choices=options(
-        [("", _l("Kies een overeenkomst")), *CONTRACT_KINDS.items()]), default="")
+        [("", _l("Kies een overeenkomst")), *ContractKind.choices("employer")]), default="")
     not_placed = SelectField(_l("Reden (bij niet geplaatst)"), choices=options(
         [("", _l("Kies een reden")), *((k, v[0]) for k, v in NOT_PLACED.items())]), default="")
     note = TextAreaField(_l("Toelichting"), validators=[Length(max=1000)], description=NOTE_HELP)

@@ -32,9 +32,16 @@ from wtforms.validators import (
 )
 
 from spt.forms.catalogue import MultiCheckboxField, options
-from spt.models import NT2_LEVELS
 from spt.services import postcodes
 from spt.services.errors import DomainError
+from spt.vocabulary import (
+    NATIVE_SPEAKER,
+    NO_DIPLOMA,
+    EducationLevel,
+    Nt2Level,
+    PlacementKind,
+    Theme,
+)
 
 REQUIRED = _l("Dit veld is verplicht.")
 THIS_YEAR = date.today().year
@@ -45,24 +52,17 @@ HEARD_VIA = [("", _l("Kies een antwoord")), ("uwv", _l("UWV of werk.nl")),
 GENDERS = [("", _l("Zeg ik liever niet")), ("v", _l("Vrouw")), ("m", _l("Man")),
            ("x", _l("Anders"))]
 NATIVE = [("ja", _l("Ja")), ("nee", _l("Nee")), ("", _l("Zeg ik liever niet"))]
-LEVEL_CHOICES = [("", _l("Kies je hoogste opleiding")), ("geen", _l("Geen diploma")),
-                 ("mbo-1", _l("mbo niveau 1 (entree)")), ("mbo-2", _l("mbo niveau 2")),
-                 ("mbo-3", _l("mbo niveau 3")), ("mbo-4", _l("mbo niveau 4")),
-                 ("ad", _l("Associate degree (hbo)")), ("bachelor", _l("Bachelor (hbo of wo)")),
-                 ("master", _l("Master"))]
+LEVEL_CHOICES = [("", _l("Kies je hoogste opleiding")), (NO_DIPLOMA, _l("Geen diploma")),
+                 *EducationLevel.choices("candidate")]
 FOREIGN = [("", _l("Nee, mijn diploma is Nederlands")),
            ("erkend", _l("Buitenlands diploma, erkend (bijvoorbeeld door IDW of Nuffic)")),
            ("niet-erkend", _l("Buitenlands diploma, niet (of nog niet) erkend"))]
 LICENCES = ["AM", "B", "BE", "C", "CE", "D"]
-THEME_CHOICES = [("bouw", _l("Bouw en infra (GWW)")), ("installatie", _l("Installatietechniek")),
-                 ("energie", _l("Energie (zon, wind, warmte, laadpalen)")),
-                 ("mobiliteit", _l("Mobiliteit (auto, fiets, e-mobility)")), ("ict", _l("ICT"))]
-KIND_CHOICES = [("vacature", _l("Een baan (vacature)")),
-                ("wep", _l("Een werkervaringsplek (WEP)")),
-                ("bbl", _l("Leren en werken: BBL-leerbaan")), ("stage", _l("Een stage")),
-                ("proefplaatsing", _l("Een proefplaatsing"))]
-NT2_CHOICES = ([("", _l("Kies je taalniveau")), ("moedertaal", _l("Nederlands is mijn moedertaal"))]
-               + list(NT2_LEVELS))
+THEME_CHOICES = Theme.choices("candidate")
+KIND_CHOICES = PlacementKind.choices("candidate")
+NT2_CHOICES = [("", _l("Kies je taalniveau")),
+               (NATIVE_SPEAKER, _l("Nederlands is mijn moedertaal")),
+               *Nt2Level.choices("candidate")]
 MONITORING_ONLY = _l("Alleen voor statistiek. Het telt nooit mee bij het matchen.")
 INTENT_CHOICES = [("switch", _l("Overstappen naar ander werk")),
                   ("stay", _l("Hetzelfde werk blijven doen")),

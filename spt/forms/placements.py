@@ -28,22 +28,14 @@ from wtforms.widgets import HiddenInput
 
 from spt.forms.catalogue import lines, options
 from spt.forms.employer import THEME_CHOICES
-from spt.models import NT2_LEVELS
+from spt.vocabulary import EducationLevel, Instrument, Nt2Level, PlacementKind, PlacementStatus
 
 REQUIRED = _l("Dit veld is verplicht.")
-KIND_CHOICES = [("vacature", _l("Vacature (een baan)")),
-                ("wep", _l("Werkervaringsplek (WEP)")),
-                ("bbl", _l("BBL-leerbaan (leren en werken)")),
-                ("stage", _l("Stage (BOL)")), ("proefplaatsing", _l("Proefplaatsing"))]
-LEVEL_CHOICES = [("", _l("Geen eis")), ("mbo-1", _l("mbo niveau 1 (entree)")),
-                 ("mbo-2", _l("mbo niveau 2")), ("mbo-3", _l("mbo niveau 3")),
-                 ("mbo-4", _l("mbo niveau 4")), ("ad", _l("Associate degree (hbo)")),
-                 ("bachelor", _l("Bachelor")), ("master", _l("Master"))]
-INSTRUMENT_CHOICES = [("geen", _l("Geen")), ("loonkostensubsidie", _l("Loonkostensubsidie")),
-                      ("proefplaatsing", _l("Proefplaatsing (met behoud van uitkering)")),
-                      ("jobcoach", _l("Jobcoach"))]
-STATUS_CHOICES = [("concept", _l("Concept: nog niet zichtbaar voor adviseurs")),
-                  ("open", _l("Open: klaar om kandidaten voor te stellen"))]
+KIND_CHOICES = PlacementKind.choices("employer")
+LEVEL_CHOICES = [("", _l("Geen eis")), *EducationLevel.choices("employer")]
+INSTRUMENT_CHOICES = Instrument.choices("employer")
+STATUS_CHOICES = PlacementStatus.choices("employer", only=(PlacementStatus.CONCEPT,
+                                                           PlacementStatus.OPEN))
 SKILLS_HELP = _l("Eén eis per regel, zoals u hem in een vacature schrijft, bijvoorbeeld "
                  "'zonnepanelen monteren', 'VCA VOL', 'rijbewijs C' of 'mbo-3 elektrotechniek'. "
                  "Wij laten zien wat elke regel wordt, voordat u opslaat.")
@@ -125,11 +117,12 @@ class PlacementForm(FlaskForm):
     seats = IntegerField(_l("Aantal plekken"), default=1, validators=[
         InputRequired(REQUIRED), NumberRange(1, 50, _l("Kies 1 tot 50 plekken."))])
     min_nt2 = SelectField(_l("Minimaal taalniveau Nederlands"),
-                          choices=options([("", _l("Geen eis")), *NT2_LEVELS]), default="")
+                          choices=options([("", _l("Geen eis")), *Nt2Level.choices()]), default="")
     requires_driving_licence = BooleanField(_l("Rijbewijs B nodig"))
     requires_vca = BooleanField(_l("VCA-certificaat nodig"))
     training_offered = BooleanField(_l("Wij bieden opleiding of scholing aan"))
-    instrument = SelectField(_l("Regeling"), choices=options(INSTRUMENT_CHOICES), default="geen")
+    instrument = SelectField(_l("Regeling"), choices=options(INSTRUMENT_CHOICES),
+                             default=Instrument.GEEN.value)
     meeloopdag = BooleanField(_l("Een meeloopdag is mogelijk"))
 
     def data_for_service(self) -> dict:

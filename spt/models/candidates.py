@@ -6,15 +6,24 @@ from sqlalchemy import Index, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
+from spt.vocabulary import (
+    CandidateStatus,
+    EducationLevel,
+    EnrolmentStatus,
+    MappedBy,
+    Nt2Level,
+    Theme,
+)
+
 from ._base import created_at, json_dict, json_list, moment, utcnow
 
-LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4", "ad", "bachelor", "master")
-NT2_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
-THEMES = ("bouw", "installatie", "energie", "mobiliteit", "ict")
-OPEN_ENROLMENT = "status != 'gestopt'"
+LEVELS = EducationLevel.values()
+NT2_LEVELS = Nt2Level.values()
+THEMES = Theme.values()
+OPEN_ENROLMENT = f"status != '{EnrolmentStatus.GESTOPT}'"
 # Who decided what a typed text means: the recogniser, the person who typed it (a "Bedoel je"
 # choice) or an advisor's correction.
-MAPPED_BY = ("matcher", "candidate", "employer", "advisor")
+MAPPED_BY = MappedBy.values()
 
 
 class Candidate(SQLModel, table=True):
@@ -50,7 +59,7 @@ class Candidate(SQLModel, table=True):
     hours_per_week: int | None = None
     available_from: date | None = None
     max_km: int | None = None
-    status: str = Field(default="aangemeld", max_length=30, index=True)
+    status: str = Field(default=CandidateStatus.AANGEMELD.value, max_length=30, index=True)
     advisor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     advisor_notes: str = ""
     intake_completed_at: datetime | None = moment()
@@ -132,7 +141,7 @@ class ModuleEnrolment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     candidate_id: int = Field(foreign_key="candidate.id", index=True)
     module_id: int = Field(foreign_key="module.id", index=True)
-    status: str = Field(default="gestart", max_length=10)
+    status: str = Field(default=EnrolmentStatus.GESTART.value, max_length=10)
     started_on: date
     ended_on: date | None = None  # the day it was completed or stopped
     reason: str = Field(default="", max_length=500)  # why it was stopped

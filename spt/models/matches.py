@@ -5,6 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from spt.vocabulary import MatchStatus, RoundStatus
+
 from ._base import created_at, json_dict, moment
 
 
@@ -18,7 +20,7 @@ class Match(SQLModel, table=True):
     placement_id: int = Field(foreign_key="placement.id", index=True)
     score: float = 0.0
     explanation: dict = json_dict()
-    status: str = Field(default="berekend", max_length=30, index=True)
+    status: str = Field(default=MatchStatus.BEREKEND.value, max_length=30, index=True)
     # Optimistic locking: a change names the version it saw; services refuse stale ones (409).
     version: int = Field(default=1)
     proposed_by_id: int | None = Field(default=None, foreign_key="user.id")
@@ -45,7 +47,7 @@ class MatchRound(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     params: dict = json_dict()
-    status: str = Field(default="wachtend", max_length=20)  # wachtend | bezig | klaar | fout
+    status: str = Field(default=RoundStatus.WACHTEND.value, max_length=20)
     progress: int = 0  # percent
     step: str = Field(default="", max_length=20)  # laden | rangschikken | toewijzen | opslaan
     result: dict = json_dict()

@@ -5,11 +5,13 @@ from datetime import date, datetime
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
+from spt.vocabulary import Instrument, PlacementKind, PlacementStatus
+
 from ._base import created_at, json_list, moment
 
-PLACEMENT_KINDS = ("vacature", "wep", "bbl", "stage", "proefplaatsing")
-PLACEMENT_STATUSES = ("concept", "open", "gepauzeerd", "gesloten")
-INSTRUMENTS = ("geen", "loonkostensubsidie", "proefplaatsing", "jobcoach")
+PLACEMENT_KINDS = PlacementKind.values()
+PLACEMENT_STATUSES = PlacementStatus.values()
+INSTRUMENTS = Instrument.values()
 
 
 class Placement(SQLModel, table=True):
@@ -36,9 +38,9 @@ class Placement(SQLModel, table=True):
     required_licences: list[str] = json_list()  # licence categories found in the requirements
     requires_vca: bool = False
     training_offered: bool = False
-    instrument: str = Field(default="geen", max_length=30)
+    instrument: str = Field(default=Instrument.GEEN.value, max_length=30)
     meeloopdag: bool = False
-    status: str = Field(default="concept", max_length=20, index=True)
+    status: str = Field(default=PlacementStatus.CONCEPT.value, max_length=20, index=True)
     # A one-time key from the "new placement" form: a double submit finds the first placement.
     idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = created_at()

@@ -31,12 +31,14 @@ from spt.services import (
 )
 from spt.services import reasons as pair_reasons
 from spt.services.errors import Conflict, DomainError, NotFound
+from spt.vocabulary import CandidateStatus as C
+from spt.vocabulary import MatchStatus as M
 
 RANK_LIMIT = 25
 # Candidates the matcher may propose: a finished intake and not placed, dropped out or on hold.
-ACTIVE_STATUSES = ("intake_afgerond", "orientatie", "matchvoorstel", "afgewezen")
+ACTIVE_STATUSES = (C.INTAKE_AFGEROND, C.ORIENTATIE, C.MATCHVOORSTEL, C.AFGEWEZEN)
 # Match statuses that still count as 'not yet decided' when judging whether a choice overrides.
-UNDECIDED = (None, "berekend", "matchvoorstel")
+UNDECIDED = (None, M.BEREKEND, M.MATCHVOORSTEL)
 @dataclass(frozen=True)
 class Ranked:
     """One ranked pair as the advisor sees it; `rank` counts eligible pairs only."""

@@ -14,6 +14,7 @@ from spt.models._base import utcnow
 from spt.services import audit, mail
 from spt.services.errors import DomainError, NotFound
 from spt.urls import external_url
+from spt.vocabulary import MatchStatus as M
 
 PRIVACY_VERSION = "2026-11"  # the version of the privacy text that consents refer to
 PURPOSES = {
@@ -105,7 +106,7 @@ def _matching_changed(db: Session, candidate: Candidate, granted: bool) -> None:
         matches.recompute_for_candidate(db, candidate)
     else:
         db.exec(delete(Match).where(Match.candidate_id == candidate.id,
-                                    Match.status == "berekend"))
+                                    Match.status == M.BEREKEND))
     advisor = db.get(User, candidate.advisor_id) if candidate.advisor_id else None
     if advisor is None or not advisor.active:
         return

@@ -28,6 +28,8 @@ from spt.services import matches, postcodes
 from spt.services.errors import DomainError
 from spt.services.passwords import hash_password
 from spt.services.reference import data_file
+from spt.vocabulary import CandidateStatus as C
+from spt.vocabulary import MatchStatus as M
 
 PLACEMENT_FIELDS = ("kind", "title", "level", "crebo", "pc4", "hours_per_week", "duration_weeks",
                     "seats", "min_nt2", "requires_driving_licence", "requires_vca",
@@ -126,7 +128,7 @@ def _introduce_first_candidate(db: Session, candidate: Candidate, employer_email
         return
     placement = db.get(Placement, best.placement_id)
     advisor = db.exec(select(User).where(User.role == "advisor").order_by(User.id)).first()
-    best.status, best.proposed_at = "voorgesteld", utcnow()
+    best.status, best.proposed_at = M.VOORGESTELD, utcnow()
     best.proposed_by_id = advisor.id if advisor else None
     db.add(best)
     db.add(Consent(candidate_id=candidate.id, employer_id=placement.employer_id,
@@ -134,7 +136,7 @@ def _introduce_first_candidate(db: Session, candidate: Candidate, employer_email
     for purpose in ("matching", "employers_pseudonymous"):
         db.add(Consent(candidate_id=candidate.id, purpose=purpose, granted=True,
                        privacy_version="2026-11"))
-    candidate.status = "voorgesteld"
+    candidate.status = C.VOORGESTELD
     db.add(candidate)
 
 
@@ -145,7 +147,7 @@ def _add_candidate(db, entry, password_hash, skills, occupations) -> Candidate:
     postcode, pc4 = postcodes.parse(entry["postcode"])
     candidate = Candidate(user_id=user.id, email=entry["email"], postcode=postcode, pc4=pc4,
                           **{k: entry[k] for k in CANDIDATE_FIELDS if k in entry})
-    if candidate.status != "aangemeld":
+    if candidate.status != C.AANGEMELD:
         candidate.intake_completed_at = utcnow()
     candidate.last_contact_at = utcnow()
     db.add(candidate)

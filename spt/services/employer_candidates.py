@@ -24,9 +24,12 @@ from spt.services.errors import DomainError, NotFound
 from spt.services.placements import PROPOSED, get_own
 from spt.services.profile import age_band
 from spt.urls import external_url
+from spt.vocabulary import CandidateStatus as C
+from spt.vocabulary import ContractKind
+from spt.vocabulary import MatchStatus as M
 
 # Proposals that ended after the employer saw them stay visible as history.
-HISTORY = ("afgewezen", "uitgevallen", "on_hold")
+HISTORY = (M.AFGEWEZEN, M.UITGEVALLEN, M.ON_HOLD)
 DECLINE_REASONS = {
     "vaardigheden": _l("Mist vaardigheden die echt nodig zijn"),
     "ervaring": _l("Te weinig werkervaring voor deze plek"),
@@ -36,9 +39,7 @@ DECLINE_REASONS = {
     "begeleiding": _l("Geen begeleiding beschikbaar"),
     "anders": _l("Anders (licht toe)"),
 }
-CONTRACT_KINDS = {"arbeidscontract": _l("Arbeidscontract"),
-                  "bbl-praktijkovereenkomst": _l("BBL-praktijkovereenkomst"),
-                  "stageovereenkomst": _l("Stageovereenkomst")}
+CONTRACT_KINDS = dict(ContractKind.choices("employer"))
 # Why a candidate was not placed, and the match status that follows.
 NOT_PLACED = {"werkgever": (_l("Wij kiezen niet voor deze kandidaat"), "afgewezen"),
               "kandidaat": (_l("De kandidaat ziet er zelf van af"), "afgewezen"),
@@ -80,13 +81,13 @@ class CandidateCard:
 def _visible(employer: Employer):
     seen = select(StatusChange.subject_id).where(
         StatusChange.subject_type == "match",
-        col(StatusChange.to_status).in_(("wacht_op_kandidaat", "voorgesteld")))
+        col(StatusChange.to_status).in_((M.WACHT_OP_KANDIDAAT, M.VOORGESTELD)))
     # A proposal still waiting for the candidate's answer shows without identity, and only for
     # candidates who allowed advisors to show their profile without a name to employers.
     pseudonymous_ok = select(Consent.candidate_id).where(
         Consent.purpose == "employers_pseudonymous", col(Consent.granted).is_(True),
         col(Consent.employer_id).is_(None), col(Consent.withdrawn_at).is_(None))
-    waiting = and_(Match.status == "wacht_op_kandidaat",
+    waiting = and_(Match.status == M.WACHT_OP_KANDIDAAT,
                    col(Match.candidate_id).in_(pseudonymous_ok))
     return (select(Match, Candidate, Placement)
             .join(Candidate, Candidate.id == Match.candidate_id)
@@ -170,13 +171,13 @@ def accept(db: Session, *, employer: Employer, actor_id: int, match_id: int,
            expected_version: int, meeting_on: date) -> Match:
     """Invite a proposed candidate to a kennismaking, within mentor capacity and seats."""
     match, candidate, placement = _row(db, employer, match_id)
-    if match.status == "wacht_op_kandidaat":
+    if match.status == M.WACHT_OP_KANDIDAAT:
         raise DomainError(_("De kandidaat heeft nog geen toestemming gegeven om aan u voorgesteld "
                             "te worden. U kunt uitnodigen zodra dat wel zo is."))
-    pipeline.move_match(db, match, "kennismaking", actor_id=actor_id,
+    pipeline.move_match(db, match, M.KENNISMAKING, actor_id=actor_id,
                         expected_version=expected_version,
                         values={"employer_decision": "accepted", "meeting_on": meeting_on})
-    pipeline.follow_match(db, candidate, "kennismaking", actor_id=actor_id)
+    pipeline.follow_match(db, candidate, M.KENNISMAKING, actor_id=actor_id)
     what = _("uitgenodigd voor een kennismaking op %(day)s", day=format_date(meeting_on))
     return _finish(db, employer, actor_id, match, candidate, placement, "accepted", what)
 
@@ -190,7 +191,7 @@ def decline(db: Session, *, employer: Employer, actor_id: int, match_id: int,
     if reason == "anders" and not note.strip():
         raise DomainError(_("Licht de reden kort toe."), field="note")
     label = str(DECLINE_REASONS[reason])
-    pipeline.move_match(db, match, "afgewezen", actor_id=actor_id, reason=label,
+    pipeline.move_match(db, match, M.AFGEWEZEN, actor_id=actor_id, reason=label,
                         expected_version=expected_version,
                         values={"employer_decision": "declined", "decline_reason": reason,
                                 "decline_note": note.strip()[:1000]})
@@ -210,10 +211,10 @@ def report_outcome(db: Session, *, employer: Employer, actor_id: int, match_id: 
     if outcome == "geplaatst":
         if contract_kind not in CONTRACT_KINDS:
             raise DomainError(_("Kies de soort overeenkomst."), field="contract_kind")
-        new, values["contract_kind"] = "geplaatst", contract_kind
+        new, values["contract_kind"] = M.GEPLAATST, contract_kind
         what = _("geplaatst (%(kind)s)", kind=str(CONTRACT_KINDS[contract_kind]))
     elif outcome == "proefplaatsing":
-        new, what = "proefplaatsing", _("gestart met een proefplaatsing")
+        new, what = M.PROEFPLAATSING, _("gestart met een proefplaatsing")
     elif not_placed in NOT_PLACED:
         label, new = str(NOT_PLACED[not_placed][0]), NOT_PLACED[not_placed][1]
         what = _("niet geplaatst (%(reason)s)", reason=label)
@@ -235,7 +236,7 @@ def _after_exit(db: Session, candidate: Candidate, match: Match, actor_id: int,
                                             Match.id != match.id,
                                             col(Match.status).in_(PROPOSED))).first()
     allowed = pipeline.CANDIDATE_TRANSITIONS.get(candidate.status, set())
-    target = next((s for s in ("afgewezen", match.status) if s in allowed), None)
+    target = next((s for s in (C.AFGEWEZEN, match.status) if s in allowed), None)
     if others is None and target:
         pipeline.move_candidate(db, candidate, target, actor_id=actor_id, reason=reason)
 

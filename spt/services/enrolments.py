@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from flask_babel import get_timezone
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
@@ -26,9 +25,10 @@ from spt.models import (
 from spt.models._base import utcnow
 from spt.services import audit, matches
 from spt.services.errors import Conflict, DomainError, NotFound
+from spt.vocabulary import EnrolmentStatus
 
-STATUSES = {"gestart": _l("Gestart"), "afgerond": _l("Afgerond"), "gestopt": _l("Gestopt")}
-OUTCOMES = ("afgerond", "gestopt")
+STATUSES = dict(EnrolmentStatus.choices())
+OUTCOMES = (EnrolmentStatus.AFGEROND, EnrolmentStatus.GESTOPT)
 LEARNED_LEVEL = 1  # 'basis': a completed module is a start, not expertise
 
 

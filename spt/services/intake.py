@@ -1,7 +1,6 @@
 """The intake: a draft per account or browser, saved step by step, finished in one commit."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -21,14 +20,15 @@ from spt.models import (
     User,
 )
 from spt.models._base import utcnow
-from spt.services import accounts, audit, intake_drafts, mail, matches, postcodes
+from spt.services import accounts, audit, intake_drafts, mail, matches
 from spt.services import intake_typed as typed
 from spt.services.consents import PRIVACY_VERSION
 from spt.services.errors import DomainError
 from spt.services.intake_typed import TYPED
 from spt.services.passwords import hash_password, password_problem
-from spt.services.profile import as_draft
+from spt.services.profile import apply_answers, as_draft
 from spt.urls import external_url
+from spt.vocabulary import CandidateStatus as C
 
 PURPOSES = ("matching", "employers_pseudonymous", "mail", "research")
 STEPS = 6
@@ -201,9 +201,9 @@ def _update_consents(db: Session, user: User | None, consents: dict[str, bool]) 
 
 def _finish(db: Session, candidate: Candidate, user: User) -> None:
     candidate.intake_completed_at = candidate.last_contact_at = utcnow()
-    old, candidate.status = candidate.status, "intake_afgerond"
+    old, candidate.status = candidate.status, C.INTAKE_AFGEROND
     db.add(StatusChange(subject_type="candidate", subject_id=candidate.id, from_status=old,
-                        to_status="intake_afgerond", reason="intake", actor_id=user.id))
+                        to_status=C.INTAKE_AFGEROND, reason="intake", actor_id=user.id))
     audit.record(db, actor_id=user.id, action="intake.completed", subject_type="candidate",
                  subject_id=candidate.id)
     _confirm_intake(db, user)
@@ -239,27 +239,9 @@ def _record_consents(db: Session, candidate: Candidate, consents: dict[str, bool
 
 def _apply(db: Session, candidate: Candidate, data: dict) -> None:
     """Copy draft steps onto the candidate profile (the caller commits)."""
-    if about := data.get("1"):
-        candidate.postcode, candidate.pc4 = postcodes.parse(about["postcode"])
-        for key in ("first_name", "last_name", "email", "phone", "birth_year", "heard_via"):
-            setattr(candidate, key, about[key])
-        candidate.gender = about["gender"] or None
-        candidate.nt2_speaker = {"ja": False, "nee": True}.get(about["native_dutch"])
-    if education := data.get("4"):
-        candidate.level = None if education["level"] == "geen" else education["level"]
-        candidate.foreign_diploma = education["foreign_diploma"] or None
-        candidate.education_field = education["education_field"]
-        candidate.certificates = list(education["certificates"])
-        candidate.driving_licences = list(education["driving_licences"])
     if "2" in data:
-        candidate.intent = _intent(data["2"].get("intent"))
-    if wishes := data.get("5"):
-        candidate.themes, candidate.kinds = list(wishes["themes"]), list(wishes["kinds"])
-        for key in ("themes_only", "kinds_only", "hours_strict"):  # drafts from before: soft
-            setattr(candidate, key, bool(wishes.get(key)))
-        candidate.hours_per_week, candidate.max_km = wishes["hours_per_week"], wishes["max_km"]
-        candidate.available_from = date.fromisoformat(wishes["available_from"])
-        candidate.nt2_level = "C2" if wishes["nt2_level"] == "moedertaal" else wishes["nt2_level"]
+        _intent(data["2"].get("intent"))
+    apply_answers(candidate, data)
     candidate.updated_at = utcnow()
     db.add(candidate)
     db.flush()

@@ -12,6 +12,7 @@ from spt.services import audit, mail, pipeline
 from spt.services.errors import DomainError, NotFound
 from spt.services.intake import PRIVACY_VERSION
 from spt.urls import external_url
+from spt.vocabulary import MatchStatus as M
 
 PURPOSE = "introduction"
 
@@ -44,10 +45,10 @@ def propose(db: Session, *, advisor: User, match_id: int, expected_version: int,
                             "daarna kunt u kandidaten voorstellen.", name=employer.name))
     if candidate.erased_at is not None:
         raise NotFound(_("Deze kandidaat bestaat niet."))
-    pipeline.move_match(db, match, "wacht_op_kandidaat", actor_id=advisor.id, reason=note,
+    pipeline.move_match(db, match, M.WACHT_OP_KANDIDAAT, actor_id=advisor.id, reason=note,
                         expected_version=expected_version,
                         values={"proposed_by_id": advisor.id, "proposed_at": utcnow()})
-    pipeline.follow_match(db, candidate, "wacht_op_kandidaat", actor_id=advisor.id)
+    pipeline.follow_match(db, candidate, M.WACHT_OP_KANDIDAAT, actor_id=advisor.id)
     audit.record(db, actor_id=advisor.id, action="advisor.proposed", subject_type="match",
                  subject_id=match.id, detail={"score": match.score,
                                               "factors": match.explanation.get("factors", []),
@@ -70,10 +71,10 @@ def _mail_candidate(db: Session, candidate: Candidate, placement: Placement,
                       link=external_url("candidate.home")))
 
 
-WAITING = "wacht_op_kandidaat"
+WAITING = M.WACHT_OP_KANDIDAAT
 # Places at an employer that withdrawing consent puts on hold (undo brings them back); later
 # steps (proefplaatsing, geplaatst) are facts and keep their status, only the name goes.
-ON_HOLD_WHEN_WITHDRAWN = (WAITING, "voorgesteld", "kennismaking")
+ON_HOLD_WHEN_WITHDRAWN = (WAITING, M.VOORGESTELD, M.KENNISMAKING)
 THANKED = _l("De kandidaat heeft bedankt.")
 
 
@@ -115,13 +116,13 @@ def answer(db: Session, *, user: User, match_id: int, consent: bool) -> list[Pla
                        granted=False, privacy_version=_privacy_version()))
     for row, _p in waiting:
         if consent:
-            pipeline.move_match(db, row, "voorgesteld", actor_id=user.id)
+            pipeline.move_match(db, row, M.VOORGESTELD, actor_id=user.id)
         else:
-            pipeline.move_match(db, row, "afgewezen", actor_id=user.id, reason=str(THANKED),
+            pipeline.move_match(db, row, M.AFGEWEZEN, actor_id=user.id, reason=str(THANKED),
                                 values={"candidate_declined_at": utcnow()})
     places = [p for _m, p in waiting]
     if consent:
-        pipeline.follow_match(db, candidate, "voorgesteld", actor_id=user.id)
+        pipeline.follow_match(db, candidate, M.VOORGESTELD, actor_id=user.id)
         for place in places:
             _mail_employer(db, employer, place)
     else:
@@ -159,10 +160,10 @@ def withdraw(db: Session, *, user: User, match_id: int) -> list[Placement]:
         db.add(consent)
     rows = _at_employer(db, candidate.id, employer.id, ON_HOLD_WHEN_WITHDRAWN)
     for row, _p in rows:
-        pipeline.move_match(db, row, "on_hold", actor_id=user.id, reason=str(THANKED),
+        pipeline.move_match(db, row, M.ON_HOLD, actor_id=user.id, reason=str(THANKED),
                             values={"candidate_declined_at": now})
     places = [p for _m, p in _at_employer(db, candidate.id, employer.id,
-                                          (*ON_HOLD_WHEN_WITHDRAWN, "on_hold",
+                                          (*ON_HOLD_WHEN_WITHDRAWN, M.ON_HOLD,
                                            *pipeline.ACTIVE_WITH_EMPLOYER))]
     _tell_advisor(db, candidate, employer, places, _("heeft de toestemming ingetrokken voor"))
     _tell_employer(db, candidate, employer, places, withdrawn=True)
@@ -179,7 +180,7 @@ def undo_withdrawal(db: Session, *, user: User, match_id: int) -> list[Placement
     if any(c.granted for c in _active_consents(db, candidate.id, employer.id)):
         raise DomainError(_("Je toestemming voor %(employer)s staat al aan.",
                             employer=employer.name))
-    held = [(m, p) for m, p in _at_employer(db, candidate.id, employer.id, ("on_hold",))
+    held = [(m, p) for m, p in _at_employer(db, candidate.id, employer.id, (M.ON_HOLD,))
             if m.candidate_declined_at is not None]
     if not held:
         raise DomainError(_("Hier is niets meer terug te zetten. Je adviseur kan je opnieuw "
@@ -203,7 +204,7 @@ def undo_withdrawal(db: Session, *, user: User, match_id: int) -> list[Placement
 def _status_before_hold(db: Session, match: Match) -> str:
     change = db.exec(select(StatusChange).where(
         StatusChange.subject_type == "match", StatusChange.subject_id == match.id,
-        StatusChange.to_status == "on_hold").order_by(col(StatusChange.id).desc())).first()
+        StatusChange.to_status == M.ON_HOLD).order_by(col(StatusChange.id).desc())).first()
     return change.from_status if change and change.from_status else WAITING
 
 
@@ -260,7 +261,7 @@ class AtEmployer:
     granted: bool
 
 
-SHOWN = (WAITING, "voorgesteld", "kennismaking", "proefplaatsing", "geplaatst", "on_hold")
+SHOWN = (WAITING, M.VOORGESTELD, M.KENNISMAKING, M.PROEFPLAATSING, M.GEPLAATST, M.ON_HOLD)
 
 
 def for_candidate(db: Session, candidate_id: int) -> list[AtEmployer]:
@@ -272,7 +273,7 @@ def for_candidate(db: Session, candidate_id: int) -> list[AtEmployer]:
                    .order_by(col(Match.proposed_at).desc(), col(Match.id).desc()))
     grouped: dict[int, list] = {}
     for match, placement, employer in rows:
-        if match.status == "on_hold" and match.candidate_declined_at is None:
+        if match.status == M.ON_HOLD and match.candidate_declined_at is None:
             continue  # an advisor's hold, not the candidate's
         grouped.setdefault(employer.id, []).append((match, placement, employer))
     granted = set(db.exec(select(Consent.employer_id).where(
@@ -281,8 +282,8 @@ def for_candidate(db: Session, candidate_id: int) -> list[AtEmployer]:
     return [AtEmployer(
         employer=items[0][2], first_match_id=items[0][0].id,
         waiting=tuple(p for m, p, _e in items if m.status == WAITING),
-        agreed=tuple((m, p) for m, p, _e in items if m.status not in (WAITING, "on_hold")),
-        held=tuple(p for m, p, _e in items if m.status == "on_hold"),
+        agreed=tuple((m, p) for m, p, _e in items if m.status not in (WAITING, M.ON_HOLD)),
+        held=tuple(p for m, p, _e in items if m.status == M.ON_HOLD),
         granted=employer_id in granted) for employer_id, items in grouped.items()]
 
 

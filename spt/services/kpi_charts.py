@@ -16,6 +16,7 @@ from spt.db import among
 from spt.models import Match, Placement
 from spt.services import exports, kpi_followup, kpi_targets, kpis, postcodes
 from spt.services.kpi_figures import MIN_GROUP, Cell, Period, Table, people_of
+from spt.vocabulary import MatchStatus as M
 
 UNKNOWN = "—"
 
@@ -82,7 +83,7 @@ def month_starts(period: Period) -> list[date]:
 
 def placements_per_month(db: Session, period: Period) -> list[Table]:
     """Matches reaching 'geplaatst' per month, split by theme and by labour-market region."""
-    placed = {c.subject_id: c.at for c in kpis.changes(db, period, "match", ("geplaatst",))}
+    placed = {c.subject_id: c.at for c in kpis.changes(db, period, "match", (M.GEPLAATST,))}
     rows = db.exec(select(Match.id, Placement.theme, Placement.pc4).join(Placement)
                    .where(among(db, col(Match.id), placed))).all()
     months = month_starts(period)

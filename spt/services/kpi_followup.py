@@ -11,6 +11,7 @@ from spt.models._base import utcnow
 from spt.services.kpi_figures import Period, Table, counts, ratio, split_columns
 from spt.services.retention import months_before
 from spt.services.workqueue import aware
+from spt.vocabulary import CandidateStatus as C
 
 # Civiele waarde means formal recognition beyond the institution that gave the module.
 CIVIL_EFFECT = ("wettelijk erkend", "landelijk erkend")
@@ -52,12 +53,12 @@ def retention(db: Session, period: Period, people) -> Table:
     now = utcnow()
     placed: dict[int, datetime] = {}
     for cid, at in db.exec(select(StatusChange.subject_id, StatusChange.at).where(
-            StatusChange.subject_type == "candidate", StatusChange.to_status == "geplaatst",
+            StatusChange.subject_type == "candidate", StatusChange.to_status == C.GEPLAATST,
             StatusChange.at >= period.start, StatusChange.at < period.end)):
         placed[cid] = min(placed.get(cid, aware(at)), aware(at))
     dropped: dict[int, list[datetime]] = {}
     for cid, at in db.exec(select(StatusChange.subject_id, StatusChange.at).where(
-            StatusChange.subject_type == "candidate", StatusChange.to_status == "uitgevallen",
+            StatusChange.subject_type == "candidate", StatusChange.to_status == C.UITGEVALLEN,
             among(db, col(StatusChange.subject_id), placed))):
         dropped.setdefault(cid, []).append(aware(at))
     rows = []

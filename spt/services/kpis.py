@@ -23,12 +23,14 @@ from spt.services.kpi_figures import (
     split_columns,
 )
 from spt.services.workqueue import aware
+from spt.vocabulary import CandidateStatus as C
+from spt.vocabulary import MatchStatus as M
 
 __all__ = ["MIN_GROUP", "Cell", "Period", "Table", "dashboard"]
-FUNNEL = ("intake_afgerond", "matchvoorstel", "voorgesteld", "kennismaking", "geplaatst")
+FUNNEL = (C.INTAKE_AFGEROND, C.MATCHVOORSTEL, C.VOORGESTELD, C.KENNISMAKING, C.GEPLAATST)
 # Pipeline order: reaching a later status means the earlier funnel stages were passed.
-ORDER = ("intake_afgerond", "orientatie", "matchvoorstel", "voorgesteld", "kennismaking",
-         "proefplaatsing", "geplaatst", "nazorg", "duurzaam_geplaatst")
+ORDER = (C.INTAKE_AFGEROND, C.ORIENTATIE, C.MATCHVOORSTEL, C.VOORGESTELD, C.KENNISMAKING,
+         C.PROEFPLAATSING, C.GEPLAATST, C.NAZORG, C.DUURZAAM_GEPLAATST)
 TOP_PLACEMENTS = 20
 
 
@@ -71,7 +73,7 @@ def funnel(db: Session, period: Period, people) -> Table:
 
 def time_to_placement(db: Session, period: Period, people) -> Table:
     """Median days from the finished intake to placement, for placements in the period."""
-    placed = {c.subject_id: aware(c.at) for c in changes(db, period, "candidate", ("geplaatst",))}
+    placed = {c.subject_id: aware(c.at) for c in changes(db, period, "candidate", (C.GEPLAATST,))}
     starts = dict(db.exec(select(Candidate.id, Candidate.intake_completed_at).where(
         among(db, col(Candidate.id), placed))).all())
     days = {cid: (at - aware(starts[cid])).total_seconds() / 86400
@@ -83,7 +85,7 @@ def time_to_placement(db: Session, period: Period, people) -> Table:
 
 def placements_by(db: Session, period: Period, people) -> list[Table]:
     """Placements (matches reaching 'geplaatst') by kind, theme and region."""
-    ids = {c.subject_id for c in changes(db, period, "match", ("geplaatst",))}
+    ids = {c.subject_id for c in changes(db, period, "match", (M.GEPLAATST,))}
     rows = db.exec(select(Match.candidate_id, Placement.kind, Placement.theme, Placement.pc4)
                    .join(Placement).where(among(db, col(Match.id), ids))).all()
     tables = []

@@ -9,6 +9,7 @@ from spt.db import among
 from spt.models import Candidate, Match, Placement
 from spt.models._base import utcnow
 from spt.services import consents, matchmaking
+from spt.vocabulary import MatchStatus as M
 
 STORED_PER_CANDIDATE = 20
 
@@ -39,7 +40,7 @@ def recompute_for_candidate(db: Session, candidate: Candidate) -> None:
     """
     if consents.matching_refused(db, candidate.id):
         db.exec(delete(Match).where(Match.candidate_id == candidate.id,
-                                    Match.status == "berekend"))
+                                    Match.status == M.BEREKEND))
         return
     ranked = rank_for_candidate(db, candidate, limit=STORED_PER_CANDIDATE)
     existing = {m.placement_id: m for m in db.exec(
@@ -52,7 +53,7 @@ def recompute_for_candidate(db: Session, candidate: Candidate) -> None:
         match.updated_at = now
         match.version = (match.version or 0) + 1 if match.id else 1
         db.add(match)
-    stale = [m.id for m in existing.values() if m.status == "berekend"]
+    stale = [m.id for m in existing.values() if m.status == M.BEREKEND]
     if stale:
         db.exec(delete(Match).where(among(db, col(Match.id), stale)))
 

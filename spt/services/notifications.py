@@ -9,6 +9,7 @@ from spt.models import Candidate, Employer, Match, User
 from spt.models._base import utcnow
 from spt.services import mail, workqueue
 from spt.urls import external_url
+from spt.vocabulary import MatchStatus as M
 
 PREFERENCE = "advisor_digest"
 
@@ -28,9 +29,9 @@ def _figures(db: Session, advisor_id: int, now: datetime) -> list[tuple[str, int
         (_("Werkgevers om te controleren"), _count(db, select(func.count()).select_from(Employer)
                                                   .where(col(Employer.verified_at).is_(None)))),
         (_("Voorstellen die wachten op de kandidaat"),
-         _count(db, waiting.where(Match.status == "wacht_op_kandidaat"))),
+         _count(db, waiting.where(Match.status == M.WACHT_OP_KANDIDAAT))),
         (_("Voorstellen die wachten op de werkgever"),
-         _count(db, waiting.where(Match.status == "voorgesteld"))),
+         _count(db, waiting.where(Match.status == M.VOORGESTELD))),
         (_("Uw kandidaten zonder contact in 4 weken"), _count(db, select(func.count())
          .select_from(Candidate).where(
              Candidate.advisor_id == advisor_id, col(Candidate.status).in_(workqueue.FOLLOW_UP),

@@ -1,7 +1,6 @@
 """The pipeline as explicit state machines for candidates and matches, with history."""
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
@@ -10,54 +9,43 @@ from spt.db import lock_rows, savepoint
 from spt.models import Candidate, Employer, Match, Placement, StatusChange
 from spt.models._base import utcnow
 from spt.services.errors import Conflict, DomainError
+from spt.vocabulary import CandidateStatus as C
+from spt.vocabulary import MatchStatus as M
 
-SIDE_EXITS = ("afgewezen", "uitgevallen", "on_hold")
-CANDIDATE_STATUSES = {
-    "aangemeld": _l("Aangemeld"), "intake_afgerond": _l("Intake afgerond"),
-    "orientatie": _l("Oriëntatie"), "matchvoorstel": _l("Matchvoorstel"),
-    "voorgesteld": _l("Voorgesteld aan werkgever"), "kennismaking": _l("Kennismaking"),
-    "proefplaatsing": _l("Proefplaatsing / WEP"), "geplaatst": _l("Geplaatst"),
-    "nazorg": _l("Nazorg"), "duurzaam_geplaatst": _l("Duurzaam geplaatst"),
-    "afgewezen": _l("Afgewezen"), "uitgevallen": _l("Uitgevallen"), "on_hold": _l("On hold"),
-}
+SIDE_EXITS = (C.AFGEWEZEN, C.UITGEVALLEN, C.ON_HOLD)
+CANDIDATE_STATUSES = dict(C.choices())
 CANDIDATE_TRANSITIONS = {
-    "aangemeld": {"intake_afgerond", "uitgevallen", "on_hold"},
-    "intake_afgerond": {"orientatie", "matchvoorstel", "uitgevallen", "on_hold"},
-    "orientatie": {"matchvoorstel", "uitgevallen", "on_hold"},
-    "matchvoorstel": {"voorgesteld", "orientatie", "uitgevallen", "on_hold"},
-    "voorgesteld": {"kennismaking", "matchvoorstel", "afgewezen", "uitgevallen", "on_hold"},
-    "kennismaking": {"proefplaatsing", "geplaatst", "matchvoorstel", "afgewezen", "uitgevallen",
-                     "on_hold"},
-    "proefplaatsing": {"geplaatst", "matchvoorstel", "afgewezen", "uitgevallen"},
-    "geplaatst": {"nazorg", "uitgevallen"},
-    "nazorg": {"duurzaam_geplaatst", "uitgevallen"},
-    "duurzaam_geplaatst": set(),
-    "afgewezen": {"orientatie", "matchvoorstel", "uitgevallen", "on_hold"},
-    "on_hold": {"intake_afgerond", "orientatie", "matchvoorstel", "uitgevallen"},
-    "uitgevallen": {"orientatie"},
+    C.AANGEMELD: {C.INTAKE_AFGEROND, C.UITGEVALLEN, C.ON_HOLD},
+    C.INTAKE_AFGEROND: {C.ORIENTATIE, C.MATCHVOORSTEL, C.UITGEVALLEN, C.ON_HOLD},
+    C.ORIENTATIE: {C.MATCHVOORSTEL, C.UITGEVALLEN, C.ON_HOLD},
+    C.MATCHVOORSTEL: {C.VOORGESTELD, C.ORIENTATIE, C.UITGEVALLEN, C.ON_HOLD},
+    C.VOORGESTELD: {C.KENNISMAKING, C.MATCHVOORSTEL, C.AFGEWEZEN, C.UITGEVALLEN, C.ON_HOLD},
+    C.KENNISMAKING: {C.PROEFPLAATSING, C.GEPLAATST, C.MATCHVOORSTEL, C.AFGEWEZEN, C.UITGEVALLEN,
+                     C.ON_HOLD},
+    C.PROEFPLAATSING: {C.GEPLAATST, C.MATCHVOORSTEL, C.AFGEWEZEN, C.UITGEVALLEN},
+    C.GEPLAATST: {C.NAZORG, C.UITGEVALLEN},
+    C.NAZORG: {C.DUURZAAM_GEPLAATST, C.UITGEVALLEN},
+    C.DUURZAAM_GEPLAATST: set(),
+    C.AFGEWEZEN: {C.ORIENTATIE, C.MATCHVOORSTEL, C.UITGEVALLEN, C.ON_HOLD},
+    C.ON_HOLD: {C.INTAKE_AFGEROND, C.ORIENTATIE, C.MATCHVOORSTEL, C.UITGEVALLEN},
+    C.UITGEVALLEN: {C.ORIENTATIE},
 }
-MATCH_STATUSES = {
-    "berekend": _l("Berekend"), "matchvoorstel": _l("Matchvoorstel"),
-    "wacht_op_kandidaat": _l("Wacht op toestemming kandidaat"),
-    "voorgesteld": _l("Voorgesteld aan werkgever"), "kennismaking": _l("Kennismaking"),
-    "proefplaatsing": _l("Proefplaatsing"), "geplaatst": _l("Geplaatst"),
-    "afgewezen": _l("Afgewezen"), "uitgevallen": _l("Uitgevallen"), "on_hold": _l("On hold"),
-}
+MATCH_STATUSES = dict(M.choices())
 MATCH_TRANSITIONS = {
-    "berekend": {"matchvoorstel", "wacht_op_kandidaat", "afgewezen"},
-    "matchvoorstel": {"wacht_op_kandidaat", "afgewezen", "on_hold", "berekend"},
-    "wacht_op_kandidaat": {"voorgesteld", "afgewezen", "on_hold"},
-    "voorgesteld": {"kennismaking", "afgewezen", "on_hold"},
-    "kennismaking": {"proefplaatsing", "geplaatst", "afgewezen", "uitgevallen", "on_hold"},
-    "proefplaatsing": {"geplaatst", "afgewezen", "uitgevallen"},
-    "geplaatst": {"uitgevallen"},
-    "afgewezen": set(),
-    "uitgevallen": set(),
-    "on_hold": {"matchvoorstel", "wacht_op_kandidaat", "voorgesteld", "kennismaking",
-                "afgewezen"},
+    M.BEREKEND: {M.MATCHVOORSTEL, M.WACHT_OP_KANDIDAAT, M.AFGEWEZEN},
+    M.MATCHVOORSTEL: {M.WACHT_OP_KANDIDAAT, M.AFGEWEZEN, M.ON_HOLD, M.BEREKEND},
+    M.WACHT_OP_KANDIDAAT: {M.VOORGESTELD, M.AFGEWEZEN, M.ON_HOLD},
+    M.VOORGESTELD: {M.KENNISMAKING, M.AFGEWEZEN, M.ON_HOLD},
+    M.KENNISMAKING: {M.PROEFPLAATSING, M.GEPLAATST, M.AFGEWEZEN, M.UITGEVALLEN, M.ON_HOLD},
+    M.PROEFPLAATSING: {M.GEPLAATST, M.AFGEWEZEN, M.UITGEVALLEN},
+    M.GEPLAATST: {M.UITGEVALLEN},
+    M.AFGEWEZEN: set(),
+    M.UITGEVALLEN: set(),
+    M.ON_HOLD: {M.MATCHVOORSTEL, M.WACHT_OP_KANDIDAAT, M.VOORGESTELD, M.KENNISMAKING,
+                M.AFGEWEZEN},
 }
 # Match statuses in which the employer is working with the candidate (mentor capacity in use).
-ACTIVE_WITH_EMPLOYER = ("kennismaking", "proefplaatsing", "geplaatst")
+ACTIVE_WITH_EMPLOYER = (M.KENNISMAKING, M.PROEFPLAATSING, M.GEPLAATST)
 
 
 def _refuse(labels: dict, old: str, new: str) -> DomainError:
@@ -160,8 +148,8 @@ def check_room(db: Session, match: Match) -> None:
 def follow_match(db: Session, candidate: Candidate, match_status: str, *, actor_id: int | None,
                  reason: str = "") -> None:
     """Move the candidate along with a match where the pipeline allows it."""
-    target = {"wacht_op_kandidaat": "matchvoorstel", "voorgesteld": "voorgesteld",
-              "kennismaking": "kennismaking", "proefplaatsing": "proefplaatsing",
-              "geplaatst": "geplaatst"}.get(match_status)
+    target = {M.WACHT_OP_KANDIDAAT: C.MATCHVOORSTEL, M.VOORGESTELD: C.VOORGESTELD,
+              M.KENNISMAKING: C.KENNISMAKING, M.PROEFPLAATSING: C.PROEFPLAATSING,
+              M.GEPLAATST: C.GEPLAATST}.get(match_status)
     if target and target in CANDIDATE_TRANSITIONS.get(candidate.status, set()):
         move_candidate(db, candidate, target, actor_id=actor_id, reason=reason)

@@ -24,6 +24,8 @@ from spt.services import audit, consents, matchmaking, postcodes, recognition, r
 from spt.services.employers import TRAINING_KINDS
 from spt.services.errors import Conflict, DomainError, NotFound
 from spt.services.reference import data_file
+from spt.vocabulary import CandidateStatus as C
+from spt.vocabulary import MatchStatus as M
 
 FIELDS = ("kind", "title", "description", "level", "crebo", "theme", "hours_per_week",
           "start_date", "duration_weeks", "seats", "min_nt2", "requires_driving_licence",
@@ -35,9 +37,9 @@ ACTIONS = {"publiceren": ({"concept"}, "open"), "pauzeren": ({"open"}, "gepauzee
            "heropenen": ({"gepauzeerd", "gesloten"}, "open"),
            "sluiten": ({"concept", "open", "gepauzeerd"}, "gesloten")}
 # Match statuses the employer sees: what an advisor proposed to it, and what became of it.
-PROPOSED = ("voorgesteld", "kennismaking", "proefplaatsing", "geplaatst")
+PROPOSED = (M.VOORGESTELD, M.KENNISMAKING, M.PROEFPLAATSING, M.GEPLAATST)
 # Candidates no longer looking are not counted as "passen nu".
-NOT_LOOKING = ("geplaatst", "nazorg", "duurzaam_geplaatst", "uitgevallen", "on_hold")
+NOT_LOOKING = (C.GEPLAATST, C.NAZORG, C.DUURZAAM_GEPLAATST, C.UITGEVALLEN, C.ON_HOLD)
 
 
 # Bands of the 'candidates fit now' figure: the smallest says less than ten, never how many.

@@ -28,6 +28,7 @@ from spt.models import (
 from spt.models._base import utcnow
 from spt.services import accounts, audit
 from spt.services.errors import NotFound
+from spt.vocabulary import MatchStatus as M
 
 # Every table that holds data about a candidate, and how export and erasure treat it.
 # tests/test_privacy.py fails when a table referring to a candidate or user is missing here;
@@ -58,7 +59,7 @@ PROFILE_FIELDS = ("pc4", "birth_year", "gender", "nt2_speaker", "nt2_level", "le
                   "retention_reminder_at", "news_sent_at")
 LIST_FIELDS = ("certificates", "driving_licences", "themes", "kinds", "news_placement_ids")
 # Matches that ended or led to a placement keep their status; open ones are closed.
-KEPT_MATCH_STATUSES = ("afgewezen", "uitgevallen", "geplaatst")
+KEPT_MATCH_STATUSES = (M.AFGEWEZEN, M.UITGEVALLEN, M.GEPLAATST)
 
 
 def _plain(value):
@@ -175,7 +176,7 @@ def erase_candidate(db: Session, *, candidate_id: int, actor_id: int | None) -> 
 
 
 def _erase_matches(db: Session, candidate_id: int) -> None:
-    db.exec(delete(Match).where(Match.candidate_id == candidate_id, Match.status == "berekend"))
+    db.exec(delete(Match).where(Match.candidate_id == candidate_id, Match.status == M.BEREKEND))
     matches = list(db.exec(select(Match).where(Match.candidate_id == candidate_id)))
     ids = [m.id for m in matches]
     if not ids:
@@ -187,8 +188,8 @@ def _erase_matches(db: Session, candidate_id: int) -> None:
     for match in matches:
         if match.status not in KEPT_MATCH_STATUSES:
             db.add(StatusChange(subject_type="match", subject_id=match.id,
-                                from_status=match.status, to_status="uitgevallen", reason=""))
-            match.status, match.version = "uitgevallen", match.version + 1
+                                from_status=match.status, to_status=M.UITGEVALLEN, reason=""))
+            match.status, match.version = M.UITGEVALLEN, match.version + 1
         match.explanation, match.override_reason = {}, None
         match.decline_note = match.outcome_reason = ""
         match.updated_at = now

@@ -1,5 +1,6 @@
 """A candidate's profile as the candidate sees it: draft form, completeness and age band."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -7,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from spt.models import Candidate, CandidateOccupation, CandidateSkill, Occupation, Skill
+from spt.services import postcodes
+from spt.vocabulary import NATIVE_SPEAKER, NO_DIPLOMA, Nt2Level
 
 # What the completeness meter checks, and why it matters (shown to the candidate).
 CHECKS = (
@@ -67,6 +70,85 @@ def _decision(row, linked: bool) -> dict:
             "suggestions": []}
 
 
+def _same(value):
+    return value
+
+
+def _or_none(value):
+    return value or None
+
+
+def _or_empty(value):
+    return value or ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One intake answer and the profile attribute it is stored in, both ways."""
+
+    step: str
+    name: str  # the key in the draft step (the form field's name)
+    attribute: str  # the Candidate column
+    to_profile: Callable = _same
+    to_form: Callable = _same  # from the attribute's value, or from the candidate (reads_row)
+    reads_row: bool = False
+
+
+def _nt2_to_form(candidate: Candidate) -> str:
+    # A native speaker's answer is stored as C2; the monitoring answer of step 1 tells it apart.
+    if candidate.nt2_level == Nt2Level.C2 and candidate.nt2_speaker is False:
+        return NATIVE_SPEAKER
+    return candidate.nt2_level or ""
+
+
+NATIVE = {"ja": False, "nee": True}  # "Is Nederlands je moedertaal?" -> nt2_speaker
+# Every scalar answer of steps 1, 2, 4 and 5; jobs and skills are rows (intake._replace_*).
+ANSWERS = (
+    *(Answer("1", name, name) for name in ("first_name", "last_name", "email", "phone",
+                                           "birth_year", "heard_via")),
+    Answer("1", "postcode", "postcode", lambda text: postcodes.parse(text)[0]),
+    Answer("1", "gender", "gender", _or_none, _or_empty),
+    Answer("1", "native_dutch", "nt2_speaker", NATIVE.get,
+           lambda speaker: {v: k for k, v in NATIVE.items()}.get(speaker, "")),
+    Answer("2", "intent", "intent", _or_none),
+    Answer("4", "level", "level", lambda v: None if v == NO_DIPLOMA else v,
+           lambda level: level or NO_DIPLOMA),
+    Answer("4", "foreign_diploma", "foreign_diploma", _or_none, _or_empty),
+    Answer("4", "education_field", "education_field"),
+    Answer("4", "certificates", "certificates", list, list),
+    Answer("4", "driving_licences", "driving_licences", list, list),
+    Answer("5", "themes", "themes", list, list),
+    Answer("5", "kinds", "kinds", list, list),
+    # Drafts from before these answers existed leave them soft.
+    *(Answer("5", name, name, bool) for name in ("themes_only", "kinds_only", "hours_strict")),
+    Answer("5", "hours_per_week", "hours_per_week"),
+    Answer("5", "max_km", "max_km"),
+    Answer("5", "available_from", "available_from", date.fromisoformat,
+           lambda day: day.isoformat() if day else None),
+    Answer("5", "nt2_level", "nt2_level",
+           lambda v: Nt2Level.C2.value if v == NATIVE_SPEAKER else v, _nt2_to_form,
+           reads_row=True),
+)
+
+
+def apply_answers(candidate: Candidate, data: dict) -> None:
+    """Copy the scalar answers of the draft steps in `data` onto the profile (no commit)."""
+    for answer in ANSWERS:
+        if (values := data.get(answer.step)) is not None:
+            setattr(candidate, answer.attribute, answer.to_profile(values.get(answer.name)))
+    if "1" in data:
+        candidate.pc4 = postcodes.parse(candidate.postcode)[1]
+
+
+def answers(candidate: Candidate) -> dict:
+    """The scalar answers of a profile in the shape of intake draft steps."""
+    steps: dict[str, dict] = {}
+    for answer in ANSWERS:
+        value = candidate if answer.reads_row else getattr(candidate, answer.attribute)
+        steps.setdefault(answer.step, {})[answer.name] = answer.to_form(value)
+    return steps
+
+
 def as_draft(db: Session, candidate: Candidate) -> dict:
     """The profile in the shape of intake draft data."""
     jobs = db.exec(select(CandidateOccupation, Occupation)
@@ -78,31 +160,13 @@ def as_draft(db: Session, candidate: Candidate) -> dict:
                      .join(Skill, Skill.id == CandidateSkill.skill_id, isouter=True)
                      .where(CandidateSkill.candidate_id == candidate.id)
                      .order_by(CandidateSkill.id))
-    return {
-        "1": {"first_name": candidate.first_name, "last_name": candidate.last_name,
-              "email": candidate.email, "phone": candidate.phone,
-              "postcode": candidate.postcode, "birth_year": candidate.birth_year,
-              "heard_via": candidate.heard_via, "gender": candidate.gender or "",
-              "native_dutch": {False: "ja", True: "nee"}.get(candidate.nt2_speaker, "")},
-        "2": {"jobs": [{"title": j.free_text, "years": j.years,
-                        "occupation_uri": o.uri if o else None,
-                        "occupation_label": o.preferred_label if o else None,
-                        **_decision(j, o is not None)} for j, o in jobs],
-              "intent": candidate.intent},
-        "3": {"skills": [{"name": s.free_text or (k.label if k else ""),
-                          "level": str(s.self_level), "skill_slug": k.slug if k else None,
-                          "skill_label": k.label if k else None,
-                          **_decision(s, k is not None)} for s, k in skills]},
-        "4": {"level": candidate.level or "geen",
-              "foreign_diploma": candidate.foreign_diploma or "",
-              "education_field": candidate.education_field,
-              "certificates": list(candidate.certificates),
-              "driving_licences": list(candidate.driving_licences)},
-        "5": {"themes": list(candidate.themes), "kinds": list(candidate.kinds),
-              "hours_per_week": candidate.hours_per_week, "max_km": candidate.max_km,
-              "available_from": candidate.available_from.isoformat()
-              if candidate.available_from else None,
-              "nt2_level": candidate.nt2_level or "",
-              "themes_only": candidate.themes_only, "kinds_only": candidate.kinds_only,
-              "hours_strict": candidate.hours_strict},
-    }
+    steps = answers(candidate)
+    steps["2"]["jobs"] = [{"title": j.free_text, "years": j.years,
+                           "occupation_uri": o.uri if o else None,
+                           "occupation_label": o.preferred_label if o else None,
+                           **_decision(j, o is not None)} for j, o in jobs]
+    steps["3"] = {"skills": [{"name": s.free_text or (k.label if k else ""),
+                              "level": str(s.self_level), "skill_slug": k.slug if k else None,
+                              "skill_label": k.label if k else None,
+                              **_decision(s, k is not None)} for s, k in skills]}
+    return {step: steps[step] for step in ("1", "2", "3", "4", "5")}

@@ -13,9 +13,10 @@ from spt.db import among
 from spt.models import AuditEvent, Candidate, IntakeDraft, Match, OutboxMessage, StatusChange, User
 from spt.services import audit, mail, privacy
 from spt.urls import external_url
+from spt.vocabulary import MatchStatus as M
 
 MIN_AUDIT_MONTHS = 6  # the audit log is evidence: never kept shorter than this
-CLOSED_STATUSES = ("afgewezen", "uitgevallen")
+CLOSED_STATUSES = (M.AFGEWEZEN, M.UITGEVALLEN)
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,10 @@ from spt.models._base import utcnow
 from spt.services import audit, rounds
 from spt.services.errors import DomainError, NotFound
 from spt.services.workqueue import aware
+from spt.vocabulary import RoundStatus as R
 
 log = logging.getLogger(__name__)
-RUNNING = ("wachtend", "bezig")
+RUNNING = (R.WACHTEND, R.BEZIG)
 # Step -> (percent when it starts, what the page says).
 STEPS = {
     "laden": (10, _l("Kandidaten en plekken laden")),
@@ -77,7 +78,7 @@ class _Heartbeat:
     def _beat(self) -> None:
         while not self._stop.wait(self._every):
             try:
-                _mark(*self._args, statuses=("bezig",), heartbeat_at=utcnow())
+                _mark(*self._args, statuses=(R.BEZIG,), heartbeat_at=utcnow())
             except Exception as error:  # noqa: BLE001 - a missed beat is not worth a crash
                 log.warning("Round heartbeat failed: %s", error)
 
@@ -88,7 +89,7 @@ def run_round(db: Session, round_id: int, attempt: int | None = None, progress=N
     engine, row = db.get_bind(), _get(db, round_id)
     attempt = row.attempt if attempt is None else attempt
     params, now = dict(row.params), utcnow()
-    if not _mark(engine, round_id, attempt, status="bezig", step="laden", progress=10,
+    if not _mark(engine, round_id, attempt, status=R.BEZIG, step="laden", progress=10,
                  heartbeat_at=now, started_at=now):
         return {"id": round_id, "skipped": True}  # a newer attempt, or already finished
 
@@ -102,13 +103,13 @@ def run_round(db: Session, round_id: int, attempt: int | None = None, progress=N
         try:
             result = rounds.compute(db, params, step=step)
         except DomainError as error:  # a refusal is an answer, not worth a retry
-            result, status = {"error": error.message}, "fout"
+            result, status = {"error": error.message}, R.FOUT
         except Exception:
             db.rollback()
             _after_crash(engine, round_id, attempt)
             raise
         else:
-            status = "klaar"
+            status = R.KLAAR
             step("opslaan")
     db.rollback()  # end the read transaction; the result goes in one guarded statement
     _mark(engine, round_id, attempt, status=status, result=result, progress=100, step="",
@@ -120,7 +121,7 @@ def _after_crash(engine, round_id: int, attempt: int) -> None:
     """A retry is coming: wait for it; no retry left: the round failed."""
     job = get_current_job()
     if job is not None and (job.retries_left or 0) > 0:
-        _mark(engine, round_id, attempt, status="wachtend", step="", progress=0)
+        _mark(engine, round_id, attempt, status=R.WACHTEND, step="", progress=0)
     else:
         _fail(engine, round_id, attempt, _("Mislukt: de berekening gaf een fout. Start de "
                                            "ronde opnieuw."))
@@ -130,14 +131,14 @@ def _fail(engine, round_id: int, attempt: int, message: str) -> None:
     with Session(engine) as own:
         row = own.get(MatchRound, round_id)
         result = {**(row.result or {}), "error": message}
-    _mark(engine, round_id, attempt, status="fout", result=result, finished_at=utcnow())
+    _mark(engine, round_id, attempt, status=R.FOUT, result=result, finished_at=utcnow())
 
 
 def launch(db: Session, row: MatchRound, *, actor_id: int) -> MatchRound:
     """Start the next attempt of a stored round: id and attempt first, then the queue."""
     row.attempt, row.job_id = row.attempt + 1, jobs.new_id()
     row.status, row.progress, row.step, row.heartbeat_at, row.finished_at = (
-        "wachtend", 0, "", None, None)
+        R.WACHTEND, 0, "", None, None)
     row.result = {k: v for k, v in (row.result or {}).items() if k != "error"}
     db.add(row)
     audit.record(db, actor_id=actor_id, action="advisor.round_started",

@@ -20,6 +20,7 @@ from spt.models import Candidate, Employer, Match, MatchRound, Placement, User
 from spt.models._base import utcnow
 from spt.services import advisor_review, audit, matchmaking, pipeline, postcodes
 from spt.services.errors import DomainError, NotFound
+from spt.vocabulary import MatchStatus as M
 
 TOP_K = 10
 MENTOR_GAINS = 10  # employers shown where one more mentor helps most
@@ -27,10 +28,10 @@ MENTOR_GAINS = 10  # employers shown where one more mentor helps most
 # 2,000 places): the round spends at most this many pair explanations on it.
 WHY_PAIRS = 100_000
 # A candidate with a match in one of these statuses is already in an introduction.
-BUSY = ("wacht_op_kandidaat", "voorgesteld", "kennismaking", "proefplaatsing", "geplaatst")
+BUSY = (M.WACHT_OP_KANDIDAAT, M.VOORGESTELD, M.KENNISMAKING, M.PROEFPLAATSING, M.GEPLAATST)
 # Pairs that were tried and ended are never proposed again by a round.
-ENDED = ("afgewezen", "uitgevallen")
-FILLED = ("proefplaatsing", "geplaatst")  # seats taken
+ENDED = (M.AFGEWEZEN, M.UITGEVALLEN)
+FILLED = (M.PROEFPLAATSING, M.GEPLAATST)  # seats taken
 REASONS = {
     "no_eligible_placement": _l("geen passende plek (harde eisen of te lage score)"),
     "excluded_by_advisor": _l("uitgesloten door de adviseur"),

@@ -13,19 +13,21 @@ from spt.models import Candidate, Employer, Match, Placement, StatusChange, User
 from spt.models._base import utcnow
 from spt.services import audit, pipeline, postcodes
 from spt.services.errors import Conflict, DomainError, NotFound
+from spt.vocabulary import CandidateStatus as C
+from spt.vocabulary import MatchStatus as M
 
 NEW_INTAKE_DAYS = 14
 STARTING_SOON_DAYS = 14
 NO_CONTACT_DAYS = 28
 LIST_LIMIT = 50
 # Statuses in which a candidate still needs follow-up (not finished, not dropped out).
-FOLLOW_UP = ("intake_afgerond", "orientatie", "matchvoorstel", "voorgesteld", "kennismaking",
-             "proefplaatsing", "geplaatst", "nazorg", "afgewezen", "on_hold")
+FOLLOW_UP = (C.INTAKE_AFGEROND, C.ORIENTATIE, C.MATCHVOORSTEL, C.VOORGESTELD, C.KENNISMAKING,
+             C.PROEFPLAATSING, C.GEPLAATST, C.NAZORG, C.AFGEWEZEN, C.ON_HOLD)
 # Match statuses an advisor may set by hand; consent steps go through proposals and answers.
 # Erased candidates are anonymous rows kept for the KPIs: no list or count shows them.
 LIVE = col(Candidate.erased_at).is_(None)
-MANUAL_MATCH_TARGETS = ("matchvoorstel", "kennismaking", "proefplaatsing", "geplaatst",
-                        "afgewezen", "uitgevallen", "on_hold", "berekend")
+MANUAL_MATCH_TARGETS = (M.MATCHVOORSTEL, M.KENNISMAKING, M.PROEFPLAATSING, M.GEPLAATST,
+                        M.AFGEWEZEN, M.UITGEVALLEN, M.ON_HOLD, M.BEREKEND)
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -73,8 +75,8 @@ def overview(db: Session, *, now: datetime | None = None) -> Workqueue:
             .limit(LIST_LIMIT))),
         employers_to_verify=list(db.exec(select(Employer).where(
             col(Employer.verified_at).is_(None)).order_by(Employer.created_at).limit(LIST_LIMIT))),
-        waiting_for_candidate=_introductions(db, "wacht_op_kandidaat"),
-        waiting_for_employer=_introductions(db, "voorgesteld"),
+        waiting_for_candidate=_introductions(db, M.WACHT_OP_KANDIDAAT),
+        waiting_for_employer=_introductions(db, M.VOORGESTELD),
         starting_soon=list(db.exec(select(Placement, Employer).join(Employer).where(
             Placement.status == "open", Placement.start_date >= now.date(),
             Placement.start_date <= (now + timedelta(days=STARTING_SOON_DAYS)).date())

@@ -4,6 +4,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from spt.services.errors import DomainError
+from spt.vocabulary import MappedBy
 
 
 def render_form(template: str, form, **context):
@@ -22,8 +23,7 @@ def add_error(form, error: DomainError) -> None:
 
 
 # How recognition reads in Dutch: who decided, and the languages a requirement names.
-DECIDED_BY = {"matcher": _l("herkenner"), "candidate": _l("kandidaat"),
-              "employer": _l("werkgever"), "advisor": _l("adviseur")}
+DECIDED_BY = dict(MappedBy.choices())
 LANGUAGES = {"nl": _l("Nederlands"), "en": _l("Engels"), "de": _l("Duits"), "fr": _l("Frans"),
              "es": _l("Spaans"), "pl": _l("Pools"), "tr": _l("Turks"), "ar": _l("Arabisch")}
 SYNONYM_ORIGINS = {"shipped": _l("meegeleverd"), "advisor": _l("adviseur"),
@@ -35,15 +35,3 @@ def recognition_labels() -> dict:
     return {"decided_by": DECIDED_BY, "languages": LANGUAGES,
             "synonym_origins": SYNONYM_ORIGINS}
 
-
-# How a wish reads inside a sentence ("Het past bij wat je wilt: een BBL-leerbaan, ...").
-THEME_WORDS = {"bouw": _l("bouw en infra"), "installatie": _l("installatietechniek"),
-               "energie": _l("energie"), "mobiliteit": _l("mobiliteit"), "ict": _l("ICT")}
-KIND_WORDS = {"vacature": _l("een baan"), "wep": _l("een werkervaringsplek (WEP)"),
-              "bbl": _l("een BBL-leerbaan"), "stage": _l("een stage"),
-              "proefplaatsing": _l("een proefplaatsing")}
-
-
-def wish_words() -> dict:
-    """Dutch wording of themes and kinds for the reasons a placement fits."""
-    return {"themes": THEME_WORDS, "kinds": KIND_WORDS}

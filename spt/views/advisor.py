@@ -10,7 +10,6 @@ from spt.db import get_db
 from spt.errors import render_error
 from spt.forms.advisor import MatchMoveForm, NotesForm, ProposeForm
 from spt.services import advisor_review, enrolments, verification, workqueue
-from spt.services.pipeline import CANDIDATE_STATUSES, MATCH_STATUSES
 from spt.views import recognition_labels
 
 bp = Blueprint("advisor", __name__, url_prefix="/adviseur")
@@ -43,9 +42,7 @@ def form_error(form):
 
 def labels() -> dict:
     """Dutch wording the advisor templates share."""
-    return {"exclusions": EXCLUSIONS, "factors": FACTORS,
-            "candidate_statuses": CANDIDATE_STATUSES, "match_statuses": MATCH_STATUSES,
-            "enrolment_statuses": enrolments.STATUSES} | recognition_labels()
+    return {"exclusions": EXCLUSIONS, "factors": FACTORS} | recognition_labels()
 
 
 @bp.get("/")

@@ -10,9 +10,8 @@ from spt.extensions import limiter
 from spt.forms.candidate import ConfirmForm, ConsentAnswerForm, DeleteAccountForm
 from spt.services import accounts, career, consents, introductions, privacy, readable_export
 from spt.services.errors import DomainError, NotFound
-from spt.services.pipeline import MATCH_STATUSES
 from spt.services.profile import as_draft, completeness
-from spt.views import add_error, render_form, wish_words
+from spt.views import add_error, render_form
 from spt.views.auth import password_check_limit, per_user, sessions_ended, trusted_device
 
 bp = Blueprint("candidate", __name__, url_prefix="/kandidaat")
@@ -34,8 +33,7 @@ def home():
     if candidate.intake_completed_at is None:
         return render_template("kandidaat/start.html")
     return render_template("kandidaat/home.html", view=career.overview(get_db(), candidate),
-                           answer_form=ConsentAnswerForm(), match_statuses=MATCH_STATUSES,
-                           words=wish_words())
+                           answer_form=ConsentAnswerForm())
 
 
 @bp.get("/profiel")

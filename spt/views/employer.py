@@ -12,16 +12,14 @@ from spt.auth import role_required
 from spt.db import get_db
 from spt.extensions import limiter
 from spt.forms.employer import AcceptForm, DeclineForm, OrganisationForm, OutcomeForm
-from spt.forms.placements import KIND_CHOICES, LEVEL_CHOICES, PlacementForm
-from spt.services import corrections, employer_candidates, employers, pipeline, placements
+from spt.forms.placements import PlacementForm
+from spt.services import corrections, employer_candidates, employers, placements
 from spt.services.errors import DomainError
 from spt.views import add_error, recognition_labels, render_form
 
 bp = Blueprint("employer", __name__, url_prefix="/werkgever")
 STATUS_FLASH = {"publiceren": _l("Plek gepubliceerd."), "pauzeren": _l("Plek gepauzeerd."),
                 "heropenen": _l("Plek heropend."), "sluiten": _l("Plek gesloten.")}
-PLACEMENT_STATUSES = {"concept": _l("Concept"), "open": _l("Open"),
-                      "gepauzeerd": _l("Gepauzeerd"), "gesloten": _l("Gesloten")}
 FACTORS = {"essential": _l("Vaardigheden die nodig zijn"),
            "optional": _l("Vaardigheden die mooi meegenomen zijn"),
            "skills_used": _l("Gebruikt veel van wat de kandidaat kan"),
@@ -34,11 +32,8 @@ FACTORS = {"essential": _l("Vaardigheden die nodig zijn"),
 @bp.context_processor
 def labels() -> dict:
     """Dutch labels for the codes the employer pages show."""
-    return {"kind_labels": dict(KIND_CHOICES), "placement_statuses": PLACEMENT_STATUSES,
-            "match_statuses": pipeline.MATCH_STATUSES, "factor_labels": FACTORS,
-            "decline_reasons": employer_candidates.DECLINE_REASONS,
-            "contract_kinds": employer_candidates.CONTRACT_KINDS,
-            "level_labels": dict(LEVEL_CHOICES)} | recognition_labels()
+    return {"factor_labels": FACTORS,
+            "decline_reasons": employer_candidates.DECLINE_REASONS} | recognition_labels()
 
 
 def _employer():

@@ -197,7 +197,9 @@ def test_candidate_completes_intake_with_the_keyboard_only(page, live_server, jo
     with page.expect_navigation():
         page.keyboard.press("Enter")
     stored = page.get_by_role("table", name="Wat we van je weten")
-    for typed in ("installatiemonteur", "mbo-3", "energie", "bbl", "36 uur", "2027-02-01", "25 km"):
+    # what was chosen reads as its label, never as the stored code
+    for typed in ("installatiemonteur", "mbo niveau 3", "Energie", "BBL-leerbaan", "36 uur",
+                  "2027-02-01", "25 km"):
         expect(stored).to_contain_text(typed)
     journey.visit("mijn-profiel")
     assert keys.unfocused_stops == [], f"focus not visible on: {keys.unfocused_stops}"
