@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
         advisor_recognition,
         advisor_rounds,
         api,
+        appointments,
         audit,
         auth,
         candidate,
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
         employer,
         employer_recognition,
         health,
+        inbox,
         intake,
         main,
         mfa,
@@ -78,11 +80,13 @@ def _register_blueprints(app: Flask) -> None:
     for module in (main, auth, mfa, intake, api, candidate, employer, employer_recognition,
                    advisor, advisor_privacy, advisor_enrolments, advisor_pipeline,
                    advisor_recognition, advisor_rounds, advisor_kpis, admin, admin_synonyms,
-                   audit, catalogue, health, preferences):
+                   audit, catalogue, health, preferences, appointments, inbox):
         app.register_blueprint(module.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from spt.views.inbox import unread_messages  # noqa: PLC0415 (see _register_blueprints)
+
     @app.context_processor
     def inject_locale():
-        return {"current_locale": str(get_locale() or "nl")}
+        return {"current_locale": str(get_locale() or "nl"), "inbox_unread": unread_messages}

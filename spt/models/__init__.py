@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from .accounts import ROLES, Employer, OutboxMessage, User
+from .appointments import Appointment, InboxItem
 from .candidates import (
     LEVELS,
     MAPPED_BY,
@@ -39,6 +40,7 @@ from .reference import (
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Appointment",
     "AuditEvent",
     "Candidate",
     "CandidateOccupation",
@@ -49,6 +51,7 @@ __all__ = [
     "Consent",
     "Employer",
     "INSTRUMENTS",
+    "InboxItem",
     "IntakeDraft",
     "LEVELS",
     "MAPPED_BY",

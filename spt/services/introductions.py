@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from spt.models import Candidate, Consent, Employer, Match, Placement, StatusChange, User
 from spt.models._base import utcnow
-from spt.services import audit, mail, pipeline
+from spt.services import audit, inbox, mail, pipeline
 from spt.services.errors import DomainError, NotFound
 from spt.services.intake import PRIVACY_VERSION
 from spt.urls import external_url
@@ -53,6 +53,8 @@ def propose(db: Session, *, advisor: User, match_id: int, expected_version: int,
                                               "factors": match.explanation.get("factors", []),
                                               "with_note": bool(note.strip())})
     _mail_candidate(db, candidate, placement, employer)
+    inbox.add(db, user_id=candidate.user_id, kind="consent_request", match_id=match.id,
+              detail={"employer": employer.name, "title": placement.title})
     db.commit()
     return match
 
@@ -120,10 +122,13 @@ def answer(db: Session, *, user: User, match_id: int, consent: bool) -> list[Pla
             pipeline.move_match(db, row, "afgewezen", actor_id=user.id, reason=str(THANKED),
                                 values={"candidate_declined_at": utcnow()})
     places = [p for _m, p in waiting]
+    inbox.resolve(db, kind="consent_request", match_ids=[m.id for m, _p in waiting])
     if consent:
         pipeline.follow_match(db, candidate, "voorgesteld", actor_id=user.id)
-        for place in places:
+        for row, place in waiting:
             _mail_employer(db, employer, place)
+            inbox.add(db, user_id=employer.user_id, kind="proposal", match_id=row.id,
+                      detail={"employer": employer.name, "title": place.title})
     else:
         _tell_advisor(db, candidate, employer, places, _("heeft bedankt voor"))
     audit.record(db, actor_id=user.id, action="candidate.consent_" + ("given" if consent
