@@ -331,3 +331,25 @@ def test_erasing_the_candidate_removes_appointments_invites_and_messages(app, wo
         assert db.exec(select(InboxItem).where(col(InboxItem.match_id).is_not(None))).all() == []
         assert db.exec(select(OutboxMessage).where(
             col(OutboxMessage.attachment).is_not(None))).all() == []
+
+
+def test_withdrawing_consent_cancels_the_appointment_without_naming_the_candidate(app, world):
+    invite(app, world)
+    first = the_appointment(app)
+    withdrawn = world["clients"]["candidate"].post(
+        f"/kandidaat/introducties/{world['match']}/intrekken", data={})
+    assert withdrawn.status_code == 302, withdrawn.get_data(as_text=True)
+    stored = the_appointment(app)
+    assert stored.cancelled_at is not None and stored.sequence == 1
+    for address in (CANDIDATE, EMPLOYER, ADVISOR):
+        last = invites_to(app, address)[-1]
+        vevent = event(last)
+        assert (last["METHOD"], str(vevent["UID"]), vevent["SEQUENCE"]) == ("CANCEL",
+                                                                           first.uid, 1)
+        assert f"mailto:{CANDIDATE}" not in {str(a) for a in vevent["ATTENDEE"]}
+    with app.app_context():
+        last_to_employer = get_db().exec(select(OutboxMessage).where(
+            OutboxMessage.recipient == EMPLOYER, col(OutboxMessage.attachment).is_not(None))
+            .order_by(col(OutboxMessage.id).desc())).first()
+    for secret in ("Samira", "Bouzid", CANDIDATE):
+        assert secret not in last_to_employer.body + last_to_employer.attachment

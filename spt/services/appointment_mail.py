@@ -21,8 +21,12 @@ def when(appointment: Appointment) -> str:
     return format_datetime(aware(appointment.starts_at), inbox.LONG)
 
 
-def send(db, appointment: Appointment, who: "Parties", *, kind: str, now: datetime) -> None:
-    """Queue a mail with the invite for the candidate, the employer and the advisor."""
+def send(db, appointment: Appointment, who: "Parties", *, kind: str, now: datetime,
+         name_candidate: bool = True) -> None:
+    """Queue a mail with the invite for the candidate, the employer and the advisor.
+
+    Without `name_candidate` (consent withdrawn) the invite lists no candidate attendee.
+    """
     method = "CANCEL" if kind == "appointment_cancelled" else "REQUEST"
     summary = _("Kennismaking: %(title)s bij %(employer)s", title=who.placement.title,
                 employer=who.employer.name)
@@ -30,7 +34,8 @@ def send(db, appointment: Appointment, who: "Parties", *, kind: str, now: dateti
     invite = mail.Attachment(
         name="kennismaking.ics", mime_type=f"text/calendar; method={method}",
         text=calendar_invite.build(appointment, method=method, summary=summary,
-                                   description=facts, attendees=_attendees(who), now=now,
+                                   description=facts, now=now,
+                                   attendees=_attendees(who, name_candidate),
                                    organizer=current_app.config["MAIL_SENDER"]))
     subject = _subject(kind, appointment)
     for user, informal in ((who.candidate_user, True), (who.employer_user, False),
@@ -82,9 +87,9 @@ def _body(kind: str, informal: bool, appointment: Appointment, who: "Parties",
     return f"{opening}\n\n{facts}\n\n" + (_("Bekijk de afspraak: %(link)s", link=link))
 
 
-def _attendees(who: "Parties") -> list[Attendee]:
+def _attendees(who: "Parties", name_candidate: bool) -> list[Attendee]:
     people = []
-    if who.candidate_user is not None:
+    if who.candidate_user is not None and name_candidate:
         name = f"{who.candidate.first_name} {who.candidate.last_name}".strip()
         people.append(Attendee(who.candidate_user.email, name or who.candidate.number))
     if who.employer_user is not None:

@@ -175,13 +175,30 @@ def cancel(db: Session, *, user: User, appointment_id: int) -> Appointment:
     """Cancel the appointment; everyone's calendar removes it (METHOD:CANCEL)."""
     appointment, who = _reachable(db, user, appointment_id)
     _changeable(appointment, who)
-    appointment.sequence += 1
-    appointment.cancelled_at = appointment.updated_at = utcnow()
-    appointment.changed_by_id = user.id
-    db.add(appointment)
-    _tell(db, appointment, who, kind="appointment_cancelled", actor_id=user.id, now=None)
+    _cancelled(db, appointment, who, actor_id=user.id)
     db.commit()
     return appointment
+
+
+def cancel_after_withdrawal(db: Session, *, match_ids: list[int], actor_id: int) -> None:
+    """The candidate withdrew consent: cancel the open appointments of these matches, in the
+    caller's transaction, with invites that no longer name the candidate."""
+    if not match_ids:
+        return
+    for appointment in db.exec(select(Appointment).where(
+            col(Appointment.match_id).in_(match_ids), col(Appointment.cancelled_at).is_(None))):
+        who = parties(db, db.get(Match, appointment.match_id))
+        _cancelled(db, appointment, who, actor_id=actor_id, name_candidate=False)
+
+
+def _cancelled(db: Session, appointment: Appointment, who: Parties, *, actor_id: int,
+               name_candidate: bool = True) -> None:
+    appointment.sequence += 1
+    appointment.cancelled_at = appointment.updated_at = utcnow()
+    appointment.changed_by_id = actor_id
+    db.add(appointment)
+    _tell(db, appointment, who, kind="appointment_cancelled", actor_id=actor_id, now=None,
+          name_candidate=name_candidate)
 
 
 def latest_for(db: Session, match_ids: list[int]) -> dict[int, Appointment]:
@@ -194,9 +211,10 @@ def latest_for(db: Session, match_ids: list[int]) -> dict[int, Appointment]:
 
 
 def _tell(db: Session, appointment: Appointment, who: Parties, *, kind: str, actor_id: int,
-          now: datetime | None) -> None:
+          now: datetime | None, name_candidate: bool = True) -> None:
     """Mail every party the invite and put it in the inbox of those who did not do it."""
-    appointment_mail.send(db, appointment, who, kind=kind, now=now or utcnow())
+    appointment_mail.send(db, appointment, who, kind=kind, now=now or utcnow(),
+                          name_candidate=name_candidate)
     detail = {"employer": who.employer.name, "title": who.placement.title,
               "when": aware(appointment.starts_at).isoformat(),
               "appointment_id": appointment.id}

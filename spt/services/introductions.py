@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from spt.models import Candidate, Consent, Employer, Match, Placement, StatusChange, User
 from spt.models._base import utcnow
-from spt.services import audit, inbox, mail, pipeline
+from spt.services import appointments, audit, inbox, mail, pipeline
 from spt.services.errors import DomainError, NotFound
 from spt.services.intake import PRIVACY_VERSION
 from spt.urls import external_url
@@ -166,6 +166,8 @@ def withdraw(db: Session, *, user: User, match_id: int) -> list[Placement]:
     for row, _p in rows:
         pipeline.move_match(db, row, "on_hold", actor_id=user.id, reason=str(THANKED),
                             values={"candidate_declined_at": now})
+    appointments.cancel_after_withdrawal(db, match_ids=[m.id for m, _p in rows],
+                                         actor_id=user.id)
     places = [p for _m, p in _at_employer(db, candidate.id, employer.id,
                                           (*ON_HOLD_WHEN_WITHDRAWN, "on_hold",
                                            *pipeline.ACTIVE_WITH_EMPLOYER))]
