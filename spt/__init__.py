@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
         advisor_recognition,
         advisor_rounds,
         api,
+        appointments,
         audit,
         auth,
         candidate,
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
         employer,
         employer_recognition,
         health,
+        inbox,
         intake,
         main,
         mfa,
@@ -79,18 +81,21 @@ def _register_blueprints(app: Flask) -> None:
     for module in (main, auth, mfa, intake, api, candidate, employer, employer_recognition,
                    advisor, advisor_privacy, advisor_enrolments, advisor_pipeline,
                    advisor_recognition, advisor_rounds, advisor_kpis, admin, admin_synonyms,
-                   audit, catalogue, health, preferences, public):
+                   audit, catalogue, health, preferences, public,
+                   appointments, inbox):
         app.register_blueprint(module.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from spt import vocabulary  # noqa: PLC0415 (see create_app)
+    from spt.views.inbox import unread_messages  # noqa: PLC0415 (see _register_blueprints)
 
     app.add_template_filter(vocabulary.label_filter, "label")
     app.add_template_filter(vocabulary.labels_filter, "labels")
 
     @app.context_processor
     def inject_locale():
-        return {"current_locale": str(get_locale() or "nl"), "contact": {
-            "name": app.config["CONTACT_NAME"], "email": app.config["CONTACT_EMAIL"],
-            "phone": app.config["CONTACT_PHONE"]}}
+        return {"current_locale": str(get_locale() or "nl"), "inbox_unread": unread_messages,
+                "contact": {"name": app.config["CONTACT_NAME"],
+                            "email": app.config["CONTACT_EMAIL"],
+                            "phone": app.config["CONTACT_PHONE"]}}

@@ -113,3 +113,11 @@ def make_match(app, candidate_id: int, placement_id: int, *, status: str = "bere
         db.add(match)
         db.commit()
         return match.id
+
+
+def invite_fields(day: str = "2027-02-10", *, prefix: str = "uitnodigen",
+                  time: str = "10:00", **fields) -> dict:
+    """The posted fields of a kennismaking appointment (date, time, place, contact)."""
+    values = {"day": day, "time": time, "place": "Werkplaats 1, Amsterdam", "video_url": "",
+              "contact_name": "Jan de Vries", "contact_phone": "020 123 4567"} | fields
+    return {f"{prefix}-{name}": value for name, value in values.items()}

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import pyotp
@@ -46,9 +46,10 @@ from spt.services import (
     retention,
     workqueue,
 )
+from spt.services.appointments import AppointmentData
 from spt.services.matches import recompute_for_candidate
 from tests.conftest import PASSWORD
-from tests.factories import make_candidate, make_employer, make_match, make_placement
+from tests.factories import invite_fields, make_candidate, make_employer, make_match, make_placement
 from tests.mailbox import mails_to
 
 BASE = "https://match.example.nl"
@@ -250,7 +251,7 @@ def hostile_world(app, make_user, login):
     with app.app_context():
         version = get_db().get(Match, match_id).version
     employer_client.post(f"/werkgever/kandidaten/{match_id}/uitnodigen", data={
-        "uitnodigen-version": version, "uitnodigen-meeting_on": "2027-03-01"})
+        "uitnodigen-version": version, **invite_fields("2027-03-01")})
     with app.app_context():
         version = get_db().get(Match, match_id).version
     employer_client.post(f"/werkgever/kandidaten/{match_id}/uitkomst", data={
@@ -394,7 +395,9 @@ def test_after_erasure_no_table_holds_any_of_the_persons_strings(app, make_user,
         db.refresh(second)
         employer_candidates.accept(db, employer=db.get(Employer, employer), actor_id=None,
                                    match_id=second.id, expected_version=second.version,
-                                   meeting_on=date(2027, 3, 1))
+                                   appointment=AppointmentData(
+                                       day=date(2027, 3, 1), time=time(10), place="Werkplaats 1",
+                                       video_url="", contact_name="Jan de Vries"))
         db.refresh(second)
         employer_candidates.report_outcome(db, employer=db.get(Employer, employer),
                                            actor_id=None, match_id=second.id,

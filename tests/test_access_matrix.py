@@ -6,7 +6,7 @@ belong to someone else, and fails on a 5xx, on a role that gets in where it shou
 any page that shows another party's name or e-mail address.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -14,7 +14,7 @@ from werkzeug.routing.converters import AnyConverter
 
 from spt import create_app
 from spt.db import get_db
-from spt.models import AuditEvent, Consent, Module, ModuleEnrolment, User
+from spt.models import Appointment, AuditEvent, Consent, Module, ModuleEnrolment, User
 from spt.services import round_jobs
 from tests.conftest import PASSWORD
 from tests.factories import (
@@ -102,6 +102,11 @@ PERMISSIONS = {
     "POST /werkgever/kandidaten/<int:match_id>/afwijzen": EMPLOYER,
     "POST /werkgever/kandidaten/<int:match_id>/uitkomst": EMPLOYER,
     "POST /werkgever/kandidaten/<int:match_id>/uitnodigen": EMPLOYER,
+    "POST /werkgever/kandidaten/<int:match_id>/afspraak": EMPLOYER,
+    # the kennismaking appointment: the service lets in only its own parties (and staff)
+    "GET /afspraken/<int:appointment_id>": USERS, "POST /afspraken/<int:appointment_id>": USERS,
+    "POST /afspraken/<int:appointment_id>/afzeggen": USERS,
+    "GET /berichten": CANDIDATE | EMPLOYER,
     # advisors (admins may do what advisors do)
     "GET /adviseur/": STAFF,
     "GET /adviseur/kandidaten/<int:candidate_id>": STAFF,
@@ -151,8 +156,9 @@ PERMISSIONS = {
 PERSONAS = ("anonymous", "candidate", "employer", "other_employer", "advisor", "admin")
 ROLE = {"other_employer": "employer"}
 # Route parameters that name another party's object, per persona that does not own it.
-NOT_OWNED = {"candidate": {"match_id", "candidate_id", "user_id"},
-             "other_employer": {"match_id", "placement_id", "employer_id", "candidate_id"}}
+NOT_OWNED = {"candidate": {"match_id", "candidate_id", "user_id", "appointment_id"},
+             "other_employer": {"match_id", "placement_id", "employer_id", "candidate_id",
+                                "appointment_id"}}
 PREFERRED_CHOICES = ("deactiveren", "sluiten", "vaardigheden", "csv")
 VICTIM = ("Geheimnaam", "veronique.geheim@example.nl")
 OTHER_CANDIDATE = ("Onbekendman", "quinten.eigen@example.nl")
@@ -220,9 +226,12 @@ def build_world(app, login):
                                     kinds=[], max_per_placement=1).id
         enrolment = ModuleEnrolment(candidate_id=victim, started_on=date.today(),
                                     module_id=db.exec(select(Module.id)).first())
-        db.add(enrolment)
+        appointment = Appointment(match_id=match_a, uid="matrix@spt-match",
+                                  starts_at=datetime(2030, 1, 8, 9, tzinfo=UTC),
+                                  place="Werkplaats 1, Amsterdam", contact_name="Jan de Vries")
+        db.add_all([enrolment, appointment])
         db.commit()
-        enrolment_id = enrolment.id
+        enrolment_id, appointment_id = enrolment.id, appointment.id
     users = {"candidate": own_user, "employer": a_user, "other_employer": b_user, **staff_ids}
     clients = {"anonymous": app.test_client()}
     for persona, user_id in users.items():
@@ -230,7 +239,8 @@ def build_world(app, login):
         login(user_id, PASSWORD, on=clients[persona])
     values = {"candidate_id": victim, "placement_id": placement_a, "match_id": match_a,
               "employer_id": a, "user_id": victim_user,
-              "round_id": round_id, "row_id": 1, "enrolment_id": enrolment_id, "job_id": "onbekend",
+              "round_id": round_id, "appointment_id": appointment_id, "row_id": 1,
+              "enrolment_id": enrolment_id, "job_id": "onbekend",
               "key": "funnel", "synonym_id": 1, "path_slug": "laadpaalmonteur",
               "module_slug": "keuzedeel-laadpalen",
               "lang": "nl", "token": "ongeldig-token", "number": 2, "filename": "style.css"}

@@ -17,8 +17,11 @@ from sqlalchemy.engine import make_url
 from spt import create_app, migrate
 from spt.db import get_db
 from spt.models import (
+    Appointment,
+    InboxItem,
     IntakeDraft,
     KpiTarget,
+    Match,
     MatchRound,
     OutboxMessage,
     Placement,
@@ -109,6 +112,13 @@ def fill_every_table(app) -> None:
         db.add(StatusChange(subject_type="candidate", subject_id=1, from_status=None,
                             to_status="aangemeld", reason="intake", at=moment))
         placement = db.exec(select(Placement)).scalars().first()
+        match = db.exec(select(Match)).scalars().first()
+        db.add(Appointment(match_id=match.id, uid="backup@spt-match", sequence=2,
+                           starts_at=moment, place="Werkplaats 1", contact_name="Jan",
+                           cancelled_at=moment))
+        db.add(InboxItem(user_id=user.id, kind="appointment_set", match_id=match.id,
+                         detail={"title": "leerling monteur", "when": moment.isoformat()},
+                         read_at=moment))
         db.add(PlacementRequirement(placement_id=placement.id, text="Rijbewijs C is noodzakelijk",
                                     kind="licence", value="C", hard=True, confidence=0.97))
         audit.record(db, actor_id=user.id, action="test.backup", subject_type="user",

@@ -18,7 +18,14 @@ from spt.db import get_db
 from spt.models import AuditEvent, Candidate, Employer, Match, Placement, StatusChange, User
 from spt.services import accounts
 from spt.services.pipeline import ACTIVE_WITH_EMPLOYER
-from tests.factories import PASSWORD, make_candidate, make_employer, make_match, make_placement
+from tests.factories import (
+    PASSWORD,
+    invite_fields,
+    make_candidate,
+    make_employer,
+    make_match,
+    make_placement,
+)
 from tests.test_employer_placements import seen
 
 TRIALS = 3
@@ -165,7 +172,7 @@ def _active(db, *, employer_id=None, placement_id=None) -> int:
 
 def _accept(client, match_id: int, version: int = 1):
     return client.post(f"/werkgever/kandidaten/{match_id}/uitnodigen", data={
-        "uitnodigen-version": version, "uitnodigen-meeting_on": "2027-02-10"})
+        "uitnodigen-version": version, **invite_fields("2027-02-10")})
 
 
 def _advisor_move(client, match_id: int, status: str = "kennismaking", version: int = 1):

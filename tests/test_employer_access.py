@@ -5,7 +5,7 @@ from sqlmodel import func, select
 
 from spt.db import get_db
 from spt.models import AuditEvent, Match, Placement
-from tests.factories import make_candidate, make_employer, make_match, make_placement
+from tests.factories import invite_fields, make_candidate, make_employer, make_match, make_placement
 
 # Every employer route, with the ids it takes: "placement" or "match" of the other employer.
 ROUTES = {
@@ -23,6 +23,7 @@ ROUTES = {
     "employer.accept": ("POST", "/werkgever/kandidaten/{match}/uitnodigen", "match"),
     "employer.decline": ("POST", "/werkgever/kandidaten/{match}/afwijzen", "match"),
     "employer.outcome": ("POST", "/werkgever/kandidaten/{match}/uitkomst", "match"),
+    "employer.new_appointment": ("POST", "/werkgever/kandidaten/{match}/afspraak", "match"),
 }
 ACTIONS = ("publiceren", "pauzeren", "heropenen", "sluiten")
 
@@ -70,7 +71,7 @@ def test_another_employers_ids_give_404_and_never_data(app, client, login, two_e
     before = _snapshot(app, two_employers)
     form = {"title": "overgenomen", "kind": "vacature", "postcode": "1012",
             "hours_per_week": "32", "seats": "1", "essential_skills": "solderen",
-            "status": "open", "uitnodigen-version": "1", "uitnodigen-meeting_on": "2027-01-05",
+            "status": "open", "uitnodigen-version": "1", **invite_fields("2027-01-05"),
             "afwijzen-version": "1", "afwijzen-reason": "ervaring",
             "uitkomst-version": "1", "uitkomst-outcome": "proefplaatsing"}
     for method, path in _requests(two_employers):

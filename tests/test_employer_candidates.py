@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from spt.db import get_db
 from spt.extensions import limiter
@@ -18,7 +18,7 @@ from spt.models import (
     User,
 )
 from spt.services import introductions
-from tests.factories import make_candidate, make_employer, make_match, make_placement
+from tests.factories import invite_fields, make_candidate, make_employer, make_match, make_placement
 
 SECRETS = ("Samira", "Bouzid", "samira.bouzid@example.nl", "06 1234 5678", "0612345678",
            "1093 AB", "1093AB", "1990")
@@ -135,7 +135,7 @@ def test_matches_never_proposed_to_the_employer_stay_hidden(app, client, setting
 def test_accepting_an_introduction_records_the_meeting_audit_and_mail(app, client, setting):
     _user, candidate_id, match_id = propose(app, setting, consent=True)
     response = client.post(f"/werkgever/kandidaten/{match_id}/uitnodigen", data={
-        "uitnodigen-version": version(app, match_id), "uitnodigen-meeting_on": "2027-02-10"})
+        "uitnodigen-version": version(app, match_id), **invite_fields("2027-02-10")})
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         db = get_db()
@@ -146,7 +146,8 @@ def test_accepting_an_introduction_records_the_meeting_audit_and_mail(app, clien
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "employer.decided")).one()
         assert (event.actor_id, event.subject_id) == (setting["user"], match_id)
         mail = db.exec(select(OutboxMessage).where(
-            OutboxMessage.recipient == "adviseur@spt.nl")).one()
+            OutboxMessage.recipient == "adviseur@spt.nl",
+            col(OutboxMessage.attachment).is_(None))).one()  # the invite: test_appointments
         assert f"K-{candidate_id:06d}" in mail.body and "kennismaking" in mail.body
         assert "Samira" not in mail.body
     page = client.get(f"/werkgever/kandidaten/{match_id}").get_data(as_text=True)
@@ -163,7 +164,7 @@ def test_accepting_over_mentor_capacity_is_refused_with_an_explanation(app, clie
     make_match(app, busy, other, status="kennismaking")
     _user, _candidate, match_id = propose(app, setting, consent=True)
     response = client.post(f"/werkgever/kandidaten/{match_id}/uitnodigen", data={
-        "uitnodigen-version": version(app, match_id), "uitnodigen-meeting_on": "2027-02-10"})
+        "uitnodigen-version": version(app, match_id), **invite_fields("2027-02-10")})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "begeleidingscapaciteit is vol: 1 van 1" in html
@@ -180,7 +181,7 @@ def test_accepting_more_candidates_than_seats_is_refused(app, client, setting):
     make_match(app, busy, setting["placement"], status="proefplaatsing")
     _user, _candidate, match_id = propose(app, setting, consent=True)
     response = client.post(f"/werkgever/kandidaten/{match_id}/uitnodigen", data={
-        "uitnodigen-version": version(app, match_id), "uitnodigen-meeting_on": "2027-02-10"})
+        "uitnodigen-version": version(app, match_id), **invite_fields("2027-02-10")})
     assert response.status_code == 400
     assert "allemaal bezet" in response.get_data(as_text=True)
     assert stored(app, match_id).status == "voorgesteld"
@@ -190,7 +191,7 @@ def test_a_stale_decision_gets_409_and_the_first_one_is_kept(app, client, settin
     _user, _candidate, match_id = propose(app, setting, consent=True)
     seen = version(app, match_id)  # two tabs load the page with the same version
     accepted = client.post(f"/werkgever/kandidaten/{match_id}/uitnodigen", data={
-        "uitnodigen-version": seen, "uitnodigen-meeting_on": "2027-02-10"})
+        "uitnodigen-version": seen, **invite_fields("2027-02-10")})
     assert accepted.status_code == 302
     stale = client.post(f"/werkgever/kandidaten/{match_id}/uitkomst", data={
         "uitkomst-version": seen, "uitkomst-outcome": "niet_geplaatst",
@@ -229,7 +230,7 @@ def test_declining_needs_a_reason_and_stores_it(app, client, setting):
 def test_outcomes_proefplaatsing_then_geplaatst_with_a_contract(app, client, setting):
     _user, candidate_id, match_id = propose(app, setting, consent=True)
     client.post(f"/werkgever/kandidaten/{match_id}/uitnodigen", data={
-        "uitnodigen-version": version(app, match_id), "uitnodigen-meeting_on": "2027-02-10"})
+        "uitnodigen-version": version(app, match_id), **invite_fields("2027-02-10")})
     url = f"/werkgever/kandidaten/{match_id}/uitkomst"
     trial = client.post(url, data={"uitkomst-version": version(app, match_id),
                                    "uitkomst-outcome": "proefplaatsing"})
@@ -249,13 +250,14 @@ def test_outcomes_proefplaatsing_then_geplaatst_with_a_contract(app, client, set
         assert db.get(Candidate, candidate_id).status == "geplaatst"
         mails = db.exec(select(OutboxMessage.body).where(
             OutboxMessage.recipient == "adviseur@spt.nl")).all()
-        assert len(mails) == 3 and "geplaatst (BBL-praktijkovereenkomst)" in mails[-1]
+        # invited, invite (with the .ics), proefplaatsing, geplaatst
+        assert len(mails) == 4 and "geplaatst (BBL-praktijkovereenkomst)" in mails[-1]
 
 
 def test_not_placed_because_the_candidate_dropped_out(app, client, setting):
     _user, _candidate, match_id = propose(app, setting, consent=True)
     client.post(f"/werkgever/kandidaten/{match_id}/uitnodigen", data={
-        "uitnodigen-version": version(app, match_id), "uitnodigen-meeting_on": "2027-02-10"})
+        "uitnodigen-version": version(app, match_id), **invite_fields("2027-02-10")})
     url = f"/werkgever/kandidaten/{match_id}/uitkomst"
     no_reason = client.post(url, data={"uitkomst-version": version(app, match_id),
                                        "uitkomst-outcome": "niet_geplaatst"})

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from spt.forms.appointments import AppointmentFields
 from spt.forms.catalogue import options
 from spt.services.employer_candidates import DECLINE_REASONS, NOT_PLACED
 from spt.vocabulary import ContractKind, Theme
@@ -87,12 +87,10 @@ def _version():
         _l("Het formulier is verlopen. Laad de pagina opnieuw."))])
 
 
-class AcceptForm(FlaskForm):
-    """Invite a proposed candidate to a kennismaking."""
+class AcceptForm(AppointmentFields):
+    """Invite a proposed candidate to a kennismaking: when, where and with whom."""
 
     version = _version()
-    meeting_on = DateField(_l("Datum van de kennismaking"),
-                           validators=[InputRequired(_l("Kies een datum."))])
 
 
 class DeclineForm(FlaskForm):

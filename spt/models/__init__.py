@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from .accounts import ROLES, Employer, OutboxMessage, User
+from .appointments import Appointment, InboxItem
 from .candidates import (
     LEVELS,
     MAPPED_BY,
@@ -40,6 +41,7 @@ from .reference import (
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Appointment",
     "AuditEvent",
     "Candidate",
     "CandidateOccupation",
@@ -50,6 +52,7 @@ __all__ = [
     "Consent",
     "Employer",
     "INSTRUMENTS",
+    "InboxItem",
     "IntakeDraft",
     "KpiTarget",
     "LEVELS",

@@ -89,3 +89,8 @@ class OutboxMessage(SQLModel, table=True):
     # A secret link made only when sending (spt.services.mail.SECRET_LINK): kind and subject id.
     secret_kind: str | None = Field(default=None, max_length=30)
     secret_subject_id: int | None = None
+    # One attachment, such as a calendar invite: its file name, MIME type with parameters
+    # ("text/calendar; method=REQUEST") and text.
+    attachment_name: str | None = Field(default=None, max_length=100)
+    attachment_type: str | None = Field(default=None, max_length=100)
+    attachment: str | None = None

@@ -1,6 +1,6 @@
 """The advisor's review of a candidate or a placement: explained rankings, plans and decisions."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from spt.models import (
 )
 from spt.models._base import utcnow
 from spt.services import (
+    appointments,
     audit,
     consents,
     corrections,
@@ -213,6 +214,7 @@ class CandidatePage:
     history: list
     labels: dict[str, str]
     enrolments: enrolments.Section
+    appointments: dict = field(default_factory=dict)  # match id -> newest kennismaking
 
 
 def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> CandidatePage:
@@ -237,6 +239,7 @@ def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> Candida
                            position_ if result.eligible else None, stored.get(placement.id), plan,
                            pair_reasons.for_pair(me, target, result, plan, labels=labels,
                                             modules=modules)))
+    stored_matches = matches.stored_for_candidate(db, candidate.id)
     paths = matching.recommend_paths(me, cat.paths, usable, knowledge=cat.knowledge, limit=5)
     audit.record(db, actor_id=viewer_id, action="advisor.scores_shown", subject_type="candidate",
                  subject_id=candidate.id, detail=shown_detail([r for _p, r in ranked],
@@ -246,8 +249,9 @@ def candidate_page(db: Session, *, viewer_id: int, candidate_id: int) -> Candida
         if candidate.advisor_id else None,
         completeness=profile.completeness(profile.as_draft(db, candidate)),
         recognised=corrections.candidate_rows(db, candidate.id), ranked=rows, paths=paths,
-        matches=matches.stored_for_candidate(db, candidate.id),
+        matches=stored_matches,
         history=workqueue.history(db, candidate.id), labels=labels,
+        appointments=appointments.latest_for(db, [m.id for m, _p in stored_matches]),
         enrolments=enrolments.section(db, candidate.id, suggested={
             m.id for plan in [r.plan for r in rows] + [p.plan for p in paths] if plan
             for m in plan.modules}))

@@ -1,6 +1,6 @@
 """'Mijn loopbaan': career paths, fitting placements and next steps for one candidate."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
@@ -17,6 +17,7 @@ from spt.models import (
     User,
 )
 from spt.services import (
+    appointments,
     audit,
     consents,
     enrolments,
@@ -92,6 +93,7 @@ class Overview:
     enrolments: tuple = ()  # (ModuleEnrolment, Module) pairs the advisor recorded
     matching_off: bool = False  # consent for matching withdrawn: no routes or places
     wants_news: bool = False  # chose the mail about new places and training
+    appointments: dict = field(default_factory=dict)  # match id -> newest kennismaking
 
 
 def candidate_of(db: Session, user_id: int) -> Candidate | None:
@@ -111,6 +113,7 @@ def overview(db: Session, candidate: Candidate) -> Overview:
     targets = {p.key: p for p in matchmaking.open_index(db).index.placements}
     labels = dict(db.exec(select(Skill.slug, Skill.label)).all())
     advisor = db.get(User, candidate.advisor_id) if candidate.advisor_id else None
+    shown = tuple(introductions.for_candidate(db, candidate.id))
     return Overview(
         candidate=candidate, status=str(pipeline.CANDIDATE_STATUSES.get(candidate.status, "")),
         completeness=completeness(as_draft(db, candidate)), matching_off=matching_off,
@@ -118,8 +121,9 @@ def overview(db: Session, candidate: Candidate) -> Overview:
         paths=() if matching_off else _paths(db, catalogue, profile, modules, enrolled, labels),
         placements=tuple(_placement_view(db, catalogue, profile, targets[r.placement_key], p, r,
                                          modules, labels, enrolled) for p, r in ranked),
-        introductions=tuple(introductions.for_candidate(db, candidate.id)),
-        advisor_email=advisor.email if advisor else None,
+        introductions=shown, advisor_email=advisor.email if advisor else None,
+        appointments=appointments.latest_for(db, [m.id for item in shown
+                                                  for m, _p in item.agreed]),
         enrolments=tuple(enrolments.for_candidate(db, candidate.id)))
 
 

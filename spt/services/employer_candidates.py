@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, and_, col, or_, select
 
 from spt.models import (
+    Appointment,
     Candidate,
     CandidateSkill,
     Consent,
@@ -19,7 +19,17 @@ from spt.models import (
     StatusChange,
     User,
 )
-from spt.services import audit, introductions, mail, pipeline, postcodes
+from spt.services import (
+    appointment_mail,
+    appointments,
+    audit,
+    inbox,
+    introductions,
+    mail,
+    pipeline,
+    postcodes,
+)
+from spt.services.appointments import AppointmentData
 from spt.services.errors import DomainError, NotFound
 from spt.services.placements import PROPOSED, get_own
 from spt.services.profile import age_band
@@ -76,6 +86,7 @@ class CandidateCard:
     factors: tuple[dict, ...]
     distance_km: float | None
     identity: Identity | None
+    appointment: Appointment | None = None  # the kennismaking's newest, cancelled or not
 
 
 def _visible(employer: Employer):
@@ -138,7 +149,8 @@ def _card(db: Session, employer: Employer, match: Match, candidate: Candidate,
         missing_essential=tuple(labels.get(s, s) for s in missing[0]),
         missing_optional=tuple(labels.get(s, s) for s in missing[1]),
         factors=tuple(explanation.get("factors", [])),
-        distance_km=explanation.get("distance_km"))
+        distance_km=explanation.get("distance_km"),
+        appointment=appointments.latest_for(db, [match.id]).get(match.id))
 
 
 def for_placement(db: Session, *, employer: Employer, actor_id: int, placement_id: int):
@@ -168,17 +180,21 @@ def view(db: Session, *, employer: Employer, actor_id: int, match_id: int) -> Ca
 
 
 def accept(db: Session, *, employer: Employer, actor_id: int, match_id: int,
-           expected_version: int, meeting_on: date) -> Match:
-    """Invite a proposed candidate to a kennismaking, within mentor capacity and seats."""
+           expected_version: int, appointment: AppointmentData) -> Match:
+    """Invite a proposed candidate to a kennismaking on a date and time, within mentor
+    capacity and seats; everyone gets the appointment with a calendar invite."""
     match, candidate, placement = _row(db, employer, match_id)
     if match.status == M.WACHT_OP_KANDIDAAT:
         raise DomainError(_("De kandidaat heeft nog geen toestemming gegeven om aan u voorgesteld "
                             "te worden. U kunt uitnodigen zodra dat wel zo is."))
+    appointments.check(db, match_id=match.id, data=appointment)  # before anything changes
     pipeline.move_match(db, match, M.KENNISMAKING, actor_id=actor_id,
                         expected_version=expected_version,
-                        values={"employer_decision": "accepted", "meeting_on": meeting_on})
+                        values={"employer_decision": "accepted", "meeting_on": appointment.day})
     pipeline.follow_match(db, candidate, M.KENNISMAKING, actor_id=actor_id)
-    what = _("uitgenodigd voor een kennismaking op %(day)s", day=format_date(meeting_on))
+    planned = appointments.schedule(db, match=match, actor_id=actor_id, data=appointment)
+    what = _("uitgenodigd voor een kennismaking op %(when)s",
+             when=appointment_mail.when(planned))
     return _finish(db, employer, actor_id, match, candidate, placement, "accepted", what)
 
 
@@ -243,6 +259,7 @@ def _after_exit(db: Session, candidate: Candidate, match: Match, actor_id: int,
 
 def _finish(db: Session, employer: Employer, actor_id: int, match: Match, candidate: Candidate,
             placement: Placement, decision: str, what: str) -> Match:
+    inbox.resolve(db, kind="proposal", match_ids=[match.id])
     audit.record(db, actor_id=actor_id, action="employer.decided", subject_type="match",
                  subject_id=match.id, detail={"decision": decision, "status": match.status,
                                               "employer_id": employer.id})

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from spt.models import Candidate, Consent, Employer, Match, Placement, StatusChange, User
 from spt.models._base import utcnow
-from spt.services import audit, mail, pipeline
+from spt.services import appointments, audit, inbox, mail, pipeline
 from spt.services.errors import DomainError, NotFound
 from spt.services.intake import PRIVACY_VERSION
 from spt.urls import external_url
@@ -54,6 +54,8 @@ def propose(db: Session, *, advisor: User, match_id: int, expected_version: int,
                                               "factors": match.explanation.get("factors", []),
                                               "with_note": bool(note.strip())})
     _mail_candidate(db, candidate, placement, employer)
+    inbox.add(db, user_id=candidate.user_id, kind="consent_request", match_id=match.id,
+              detail={"employer": employer.name, "title": placement.title})
     db.commit()
     return match
 
@@ -121,10 +123,13 @@ def answer(db: Session, *, user: User, match_id: int, consent: bool) -> list[Pla
             pipeline.move_match(db, row, M.AFGEWEZEN, actor_id=user.id, reason=str(THANKED),
                                 values={"candidate_declined_at": utcnow()})
     places = [p for _m, p in waiting]
+    inbox.resolve(db, kind="consent_request", match_ids=[m.id for m, _p in waiting])
     if consent:
         pipeline.follow_match(db, candidate, M.VOORGESTELD, actor_id=user.id)
-        for place in places:
+        for row, place in waiting:
             _mail_employer(db, employer, place)
+            inbox.add(db, user_id=employer.user_id, kind="proposal", match_id=row.id,
+                      detail={"employer": employer.name, "title": place.title})
     else:
         _tell_advisor(db, candidate, employer, places, _("heeft bedankt voor"))
     audit.record(db, actor_id=user.id, action="candidate.consent_" + ("given" if consent
@@ -162,6 +167,8 @@ def withdraw(db: Session, *, user: User, match_id: int) -> list[Placement]:
     for row, _p in rows:
         pipeline.move_match(db, row, M.ON_HOLD, actor_id=user.id, reason=str(THANKED),
                             values={"candidate_declined_at": now})
+    appointments.cancel_after_withdrawal(db, match_ids=[m.id for m, _p in rows],
+                                         actor_id=user.id)
     places = [p for _m, p in _at_employer(db, candidate.id, employer.id,
                                           (*ON_HOLD_WHEN_WITHDRAWN, M.ON_HOLD,
                                            *pipeline.ACTIVE_WITH_EMPLOYER))]

@@ -14,6 +14,7 @@ import logging
 import re
 import smtplib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
@@ -59,8 +60,18 @@ def clean_body(text: str) -> str:
     return _BIDI.sub("", _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A text file sent with a mail, such as a calendar invite."""
+
+    name: str
+    mime_type: str  # with parameters: "text/calendar; method=REQUEST"
+    text: str
+
+
 def queue(db: Session, *, to: str, subject: str, body: str,
-          secret_link: tuple[str, int] | None = None) -> OutboxMessage:
+          secret_link: tuple[str, int] | None = None,
+          attachment: Attachment | None = None) -> OutboxMessage:
     """Add a message to the caller's transaction; it is sent when the caller commits.
 
     With `secret_link` (kind, subject id) the body's SECRET_LINK becomes that link at sending.
@@ -71,6 +82,10 @@ def queue(db: Session, *, to: str, subject: str, body: str,
     message = OutboxMessage(recipient=clean_line(to, 254), subject=clean_line(subject,
                                                                               SUBJECT_MAX),
                             body=clean_body(body), secret_kind=kind, secret_subject_id=subject_id)
+    if attachment is not None:
+        message.attachment_name = clean_line(attachment.name, 100)
+        message.attachment_type = clean_line(attachment.mime_type, 100)
+        message.attachment = attachment.text
     db.add(message)
     if has_app_context():
         g.mail_queued = True  # delivered after the request when SMTP is configured
@@ -183,8 +198,9 @@ def _set_aside(message: OutboxMessage, error: Exception, now: datetime) -> None:
 def _print(url: str, sender: str, message: OutboxMessage, body: str) -> None:
     """Development: the message on the terminal instead of a mail server."""
     rule = "-" * 72
-    print(f"{rule}\nVan: {sender}\nAan: {message.recipient}\nOnderwerp: {message.subject}\n\n"
-          f"{body}\n{rule}", flush=True)
+    attached = f"\nBijlage: {message.attachment_name}" if message.attachment_name else ""
+    print(f"{rule}\nVan: {sender}\nAan: {message.recipient}\nOnderwerp: {message.subject}"
+          f"{attached}\n\n{body}\n{rule}", flush=True)
 
 
 def _send_smtp(url: str, sender: str, message: OutboxMessage, body: str) -> None:
@@ -193,6 +209,8 @@ def _send_smtp(url: str, sender: str, message: OutboxMessage, body: str) -> None
     email["From"], email["To"] = sender, message.recipient
     email["Subject"] = clean_line(message.subject, SUBJECT_MAX)
     email.set_content(body)
+    if message.attachment_name and message.attachment_type:
+        _attach(email, message)
     smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
     with smtp_class(parts.hostname, parts.port or 25, timeout=10) as smtp:
         if parts.scheme == "smtp" and parts.port == 587:
@@ -200,3 +218,14 @@ def _send_smtp(url: str, sender: str, message: OutboxMessage, body: str) -> None
         if parts.username:
             smtp.login(unquote(parts.username), unquote(parts.password or ""))
         smtp.send_message(email)
+
+
+def _attach(email: EmailMessage, message: OutboxMessage) -> None:
+    """Add the stored attachment; its MIME parameters (a calendar's method) go along."""
+    mime, *parameters = (part.strip() for part in message.attachment_type.split(";"))
+    maintype, _slash, subtype = mime.partition("/")
+    if maintype != "text" or not subtype:
+        raise ValueError(f"only text attachments are supported, not {mime!r}")
+    params = dict(p.split("=", 1) for p in parameters if "=" in p)
+    email.add_attachment(message.attachment or "", subtype=subtype,
+                         filename=message.attachment_name, params=params)

@@ -7,12 +7,14 @@ from sqlmodel import Session, col, delete, select, update
 
 from spt.db import among
 from spt.models import (
+    Appointment,
     AuditEvent,
     Candidate,
     CandidateOccupation,
     CandidateSkill,
     Consent,
     Employer,
+    InboxItem,
     IntakeDraft,
     Match,
     Module,
@@ -44,10 +46,14 @@ COVERAGE = {
     "moduleenrolment": "exported; reason cleared, kept for KPIs without identity",
     "statuschange": "exported; reasons cleared (free text), actor link removed, kept for KPIs",
     "intakedraft": "exported; deleted",
-    "outboxmessage": "exported; deleted",
+    "outboxmessage": "exported; deleted, with the calendar invites about the person's "
+                     "kennismakingen that went to the employer and the advisor",
     "auditevent": "exported; kept: who did what when, as ids; events never hold the words of "
                   "notes or reasons (append-only)",
     "user": "exported; deleted",
+    "appointment": "exported; deleted (the kennismakingen of the candidate's matches)",
+    "inboxitem": "exported; deleted (the candidate's own inbox and the employer's messages "
+                 "about the candidate's matches)",
     "recognitionsynonym": "exported (texts they taught); kept without the link to the person "
                           "(created_by_id cleared): a job or skill name, never shown with a name",
 }
@@ -103,6 +109,11 @@ def export_candidate(db: Session, *, candidate_id: int, actor_id: int | None) ->
             select(IntakeDraft).where(IntakeDraft.user_id == candidate.user_id))] if user else [],
         "e-mails": [_row(m) for m in db.exec(
             select(OutboxMessage).where(OutboxMessage.recipient == user.email))] if user else [],
+        "afspraken": [_row(a) for a in db.exec(select(Appointment).where(
+            col(Appointment.match_id).in_(select(Match.id).where(
+                Match.candidate_id == candidate_id))).order_by(Appointment.id))],
+        "berichten": [_row(i) for i in db.exec(
+            select(InboxItem).where(InboxItem.user_id == user.id))] if user else [],
         "logboek": [_row(e) for e in _audit_events(db, candidate, user)],
         "herkenning_bijgedragen": [_row(s, exclude=("created_by_id", "reviewed_by_id"))
                                    for s in db.exec(select(RecognitionSynonym).where(
@@ -176,6 +187,13 @@ def erase_candidate(db: Session, *, candidate_id: int, actor_id: int | None) -> 
 
 
 def _erase_matches(db: Session, candidate_id: int) -> None:
+    match_ids = select(Match.id).where(Match.candidate_id == candidate_id)
+    # A kennismaking and the messages about it say when and where the person was expected;
+    # the invites mailed to the employer and the advisor name the person as an attendee.
+    db.exec(delete(InboxItem).where(col(InboxItem.match_id).in_(match_ids)))
+    for uid in db.exec(select(Appointment.uid).where(col(Appointment.match_id).in_(match_ids))):
+        db.exec(delete(OutboxMessage).where(col(OutboxMessage.attachment).contains(uid)))
+    db.exec(delete(Appointment).where(col(Appointment.match_id).in_(match_ids)))
     db.exec(delete(Match).where(Match.candidate_id == candidate_id, Match.status == M.BEREKEND))
     matches = list(db.exec(select(Match).where(Match.candidate_id == candidate_id)))
     ids = [m.id for m in matches]
@@ -198,6 +216,7 @@ def _erase_matches(db: Session, candidate_id: int) -> None:
 
 def _erase_user(db: Session, user: User) -> None:
     db.exec(delete(IntakeDraft).where(IntakeDraft.user_id == user.id))
+    db.exec(delete(InboxItem).where(InboxItem.user_id == user.id))
     db.exec(update(StatusChange).where(StatusChange.actor_id == user.id).values(actor_id=None))
     db.exec(update(RecognitionSynonym).where(RecognitionSynonym.created_by_id == user.id)
             .values(created_by_id=None))

@@ -11,9 +11,16 @@ from flask_login import current_user
 from spt.auth import role_required
 from spt.db import get_db
 from spt.extensions import limiter
+from spt.forms.appointments import AppointmentFields
 from spt.forms.employer import AcceptForm, DeclineForm, OrganisationForm, OutcomeForm
 from spt.forms.placements import PlacementForm
-from spt.services import corrections, employer_candidates, employers, placements
+from spt.services import (
+    appointments,
+    corrections,
+    employer_candidates,
+    employers,
+    placements,
+)
 from spt.services.errors import DomainError
 from spt.views import add_error, recognition_labels, render_form
 
@@ -217,9 +224,13 @@ def _candidate_page(match_id: int, submitted=None, status: int = 200):
     card = employer_candidates.view(db, employer=employer, actor_id=current_user.id,
                                     match_id=match_id)
     forms = {"accept": AcceptForm(prefix="uitnodigen"), "decline": DeclineForm(prefix="afwijzen"),
-             "outcome": OutcomeForm(prefix="uitkomst")} | (submitted or {})
+             "outcome": OutcomeForm(prefix="uitkomst"),
+             "appointment": AppointmentFields(prefix="afspraak")} | (submitted or {})
     for form in forms.values():
-        form.version.data = card.match.version
+        if hasattr(form, "version"):
+            form.version.data = card.match.version
+        if hasattr(form, "contact_name") and request.method == "GET":
+            form.contact_name.data, form.contact_phone.data = employer.contact_name, employer.phone
     return render_template("werkgever/kandidaat.html", card=card, forms=forms,
                            capacity=employers.capacity(db, employer)), status
 
@@ -243,7 +254,24 @@ def accept(match_id: int):
     """Invite the candidate to a kennismaking on a date."""
     form = AcceptForm(prefix="uitnodigen")
     return _decide(match_id, "accept", form, lambda db, **kw: employer_candidates.accept(
-        db, meeting_on=form.meeting_on.data, **kw))
+        db, appointment=form.appointment_data(), **kw))
+
+
+@bp.post("/kandidaten/<int:match_id>/afspraak")
+@role_required("employer")
+def new_appointment(match_id: int):
+    """A new appointment for a kennismaking whose last one was cancelled."""
+    form = AppointmentFields(prefix="afspraak")
+    if form.validate_on_submit():
+        try:
+            appointments.schedule_again(get_db(), employer=_employer(), actor_id=current_user.id,
+                                        match_id=match_id, data=form.appointment_data())
+        except DomainError as error:
+            return _candidate_page(match_id, {"appointment": form}, _add_errors(form, error))
+        flash(_("De afspraak staat. De kandidaat en de adviseur krijgen een uitnodiging."),
+              "success")
+        return redirect(url_for(".candidate", match_id=match_id))
+    return _candidate_page(match_id, {"appointment": form}, 400)
 
 
 @bp.post("/kandidaten/<int:match_id>/afwijzen")

@@ -5,6 +5,7 @@ a journey fails on any serious or critical accessibility violation.
 """
 
 import re
+from datetime import date, timedelta
 
 import yaml
 from playwright.sync_api import expect
@@ -443,11 +444,22 @@ def test_employer_registers_is_verified_posts_a_bbl_place_and_accepts_an_introdu
         "Hoe de score is opgebouwd")
     journey.visit("werkgever-kandidaat")
     invite = employer.get_by_role("group", name="Uitnodigen voor een kennismaking")
-    invite.get_by_label("Datum van de kennismaking").fill("2027-01-20")
+    invite.get_by_label("Datum", exact=True).fill((date.today() + timedelta(days=30)).isoformat())
+    invite.get_by_label("Tijd", exact=True).fill("10:00")
+    invite.get_by_label("Adres", exact=True).fill("Werkplaats 1, Haarlem")
+    invite.get_by_label("Contactpersoon", exact=True).fill("Jan de Vries")
     employer.get_by_role("button", name="Uitnodigen").click()
     expect(employer.get_by_text("Uw besluit is opgeslagen")).to_be_visible()
     expect(employer.get_by_text("Kennismaking op")).to_be_visible()
     journey.visit("werkgever-kennismaking")
+    journey.assert_accessible()
+    employer.get_by_role("link", name="Bekijk, verzet of zeg af").click()
+    expect(employer.get_by_role("heading", name="Verzetten")).to_be_visible()
+    journey.visit("afspraak")
+    candidate.reload()
+    candidate.get_by_role("link", name=re.compile("^Berichten")).click()
+    expect(candidate.get_by_text("Kennismaking gepland")).to_be_visible()
+    journey.visit("kandidaat-berichten", candidate)
     journey.assert_accessible()
 
 

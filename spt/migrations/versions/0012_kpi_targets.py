@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0012_kpi_targets'
-down_revision = "0008_drafts"
+down_revision = "0010_appointments"
 branch_labels = None
 depends_on = None
 
