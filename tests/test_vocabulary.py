@@ -154,11 +154,13 @@ def _pages(app) -> dict[str, list[str]]:
     employer_pages += [f"/werkgever/kandidaten/{m}" for m, _p in shown]
     return {
         "kandidaat@example.nl": ["/kandidaat/", "/kandidaat/profiel", "/kandidaat/toestemming",
+                                 "/kandidaat/mijn-gegevens", "/berichten",
                                  *[f"/intake/{n}" for n in range(1, 7)]],
         "werkgever@zonnewerk.nl": employer_pages,
         "adviseur@spt-match.nl": [
             "/adviseur/", "/adviseur/pipeline", "/adviseur/matchronde", "/adviseur/kpi",
             *[f"/adviseur/kandidaten/{c}" for c in candidates],
+            *[f"/adviseur/kandidaten/{c}/gegevens" for c in candidates],
             *[f"/adviseur/plekken/{p}" for p in placements]],
     }
 

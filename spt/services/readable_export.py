@@ -12,8 +12,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from spt import vocabulary
+from spt.forms.intake import SKILL_LEVELS
 from spt.models._base import utcnow
-from spt.services import privacy
+from spt.services import consents, privacy
 
 # Section key in the export -> (heading, fields shown in this order: field -> label).
 SECTIONS: tuple[tuple[str, object, dict[str, object]], ...] = (
@@ -71,6 +73,38 @@ SECTIONS: tuple[tuple[str, object, dict[str, object]], ...] = (
 )
 
 
+# Fields that hold a code, and the vocabulary (spt.vocabulary) or mapping that names it.
+CODED: dict[str, dict[str, object]] = {
+    "profiel": {"level": "level", "nt2_level": "nt2", "themes": "theme", "kinds": "kind",
+                "status": "candidate_status"},
+    "vaardigheden": {"self_level": dict((int(k), v) for k, v in SKILL_LEVELS),
+                     "mapped_by": "mapped_by"},
+    "werkervaring": {"mapped_by": "mapped_by"},
+    "toestemmingen": {"purpose": consents.PURPOSES},
+    "matches": {"status": "match_status"},
+    "scholing": {"status": "enrolment_status"},
+    "statusgeschiedenis": {"from_status": "candidate_status|match_status",
+                           "to_status": "candidate_status|match_status"},
+    "logboek": {"subject_type": {"candidate": _l("je profiel"), "user": _l("je account"),
+                                 "match": _l("een match"), "placement": _l("een plek")}},
+    "account": {"role": {"candidate": _l("kandidaat"), "employer": _l("werkgever"),
+                         "advisor": _l("adviseur"), "admin": _l("beheerder")}},
+}
+
+
+def _named(value, naming) -> str:
+    """A code as its label, from a vocabulary name ("a|b": the first that knows it) or a dict."""
+    if isinstance(value, list):
+        return ", ".join(_named(v, naming) for v in value)
+    if isinstance(naming, dict):
+        return str(naming.get(value, value))
+    for name in naming.split("|"):
+        text = str(vocabulary.label(value, name, "candidate"))
+        if text != str(value):
+            return text
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """One part of the export: a heading, the labels of the fields that hold something, and
@@ -112,7 +146,9 @@ def sections(data: dict) -> list[Section]:
         records = data.get(key)
         records = [records] if isinstance(records, dict) else list(records or ())
         shown = [f for f in fields if any(r.get(f) not in _EMPTY for r in records)]
-        rows = [["" if r.get(f) in _EMPTY else written(r[f]) for f in shown] for r in records]
+        coded = CODED.get(key, {})
+        rows = [["" if r.get(f) in _EMPTY else _named(r[f], coded[f]) if f in coded
+                 else written(r[f]) for f in shown] for r in records]
         out.append(Section(key, heading, [fields[f] for f in shown], rows))
     return out
 
