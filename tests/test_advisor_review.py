@@ -22,7 +22,7 @@ from spt.models import (
 )
 from spt.models._base import utcnow
 from spt.services import advisor_review, introductions, matcher_profiles
-from tests.factories import make_candidate, make_employer, make_match, make_placement
+from tests.factories import PASSWORD, make_candidate, make_employer, make_match, make_placement
 from tests.mailbox import mails_to
 
 
@@ -77,7 +77,8 @@ def test_werkvoorraad_shows_each_list(app, client, advisor, world):
 
 
 def test_advisor_verifies_an_employer(app, client, advisor):
-    _u, employer = make_employer(app, verified=False, email="baas@bedrijf.nl")
+    _u, employer = make_employer(app, verified=False, email="baas@bedrijf.nl",
+                                 name="Warmte Noord BV")
     assert client.post(f"/adviseur/werkgevers/{employer}/controleren").status_code == 302
     with app.app_context():
         row = get_db().get(Employer, employer)
@@ -85,6 +86,12 @@ def test_advisor_verifies_an_employer(app, client, advisor):
     assert client.post(f"/adviseur/werkgevers/{employer}/controleren").status_code == 400
     (subject, body), = mails_to(app, "baas@bedrijf.nl")  # told once, not at the second try
     assert "gecontroleerd" in subject and "/werkgever/" in body
+    employer_client = app.test_client()
+    employer_client.post("/inloggen", data={"email": "baas@bedrijf.nl", "password": PASSWORD})
+    assert '<span class="badge">1<span class="visually-hidden">' in employer_client.get(
+        "/werkgever/").get_data(as_text=True)
+    page = employer_client.get("/berichten").get_data(as_text=True)
+    assert page.count("Een adviseur heeft Warmte Noord BV gecontroleerd.") == 1
 
 
 def test_candidate_page_explains_the_ranking_and_logs_the_scores_shown(app, client, advisor,

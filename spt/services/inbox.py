@@ -22,6 +22,8 @@ TEXTS = {
                               "%(when)s."),
     "appointment_cancelled": _l("Kennismaking afgezegd: '%(title)s' bij %(employer)s op "
                                 "%(when)s gaat niet door."),
+    "employer_verified": _l("Een adviseur heeft %(employer)s gecontroleerd. Uw open plekken "
+                            "zijn nu te zien voor kandidaten."),
 }
 LONG = "EEEE d MMMM y, HH:mm"  # "dinsdag 12 januari 2027, 10:00"
 ASKING = ("consent_request", "proposal")
@@ -93,5 +95,7 @@ def _link(item: InboxItem) -> str:
         return url_for("candidate.home", _anchor="intro-titel")
     if item.kind == "proposal" and item.match_id:
         return url_for("employer.candidate", match_id=item.match_id)
+    if item.kind == "employer_verified":
+        return url_for("employer.home")
     appointment_id = item.detail.get("appointment_id")
     return url_for("appointments.show", appointment_id=appointment_id) if appointment_id else ""

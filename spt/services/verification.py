@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from spt.models import Employer, User
 from spt.models._base import utcnow
-from spt.services import audit, mail
+from spt.services import audit, inbox, mail
 from spt.services.errors import DomainError, NotFound
 from spt.urls import external_url
 
@@ -30,6 +30,8 @@ def _tell_employer(db: Session, employer: Employer) -> None:
     user = db.get(User, employer.user_id) if employer.user_id else None
     if user is None or not user.active:
         return
+    inbox.add(db, user_id=user.id, kind="employer_verified", match_id=None,
+              detail={"employer": employer.name})
     mail.queue(db, to=user.email, subject=_("Uw organisatie is gecontroleerd"),
                body=_("Een adviseur van het Servicepunt Techniek heeft %(name)s gecontroleerd. "
                       "Uw open plekken zijn nu te zien voor kandidaten en adviseurs kunnen "
