@@ -127,6 +127,7 @@ PERMISSIONS = {
     "POST /adviseur/plekken/<int:placement_id>/herkenning": STAFF,
     "POST /adviseur/matches/<int:match_id>/status": STAFF,
     "POST /adviseur/werkgevers/<int:employer_id>/controleren": STAFF,
+    "POST /adviseur/werkgevers/<int:employer_id>/afwijzen": STAFF,
     "GET /adviseur/pipeline": STAFF, "POST /adviseur/pipeline/verplaatsen": STAFF,
     "GET /adviseur/matchronde": STAFF, "POST /adviseur/matchronde": STAFF,
     "GET /adviseur/matchronde/<int:round_id>": STAFF,

@@ -21,7 +21,7 @@ from spt.models import (
     User,
 )
 from spt.models._base import utcnow
-from spt.services import advisor_review, introductions, matcher_profiles
+from spt.services import advisor_review, employers, introductions, matcher_profiles
 from tests.factories import PASSWORD, make_candidate, make_employer, make_match, make_placement
 from tests.mailbox import mails_to
 
@@ -347,3 +347,32 @@ def test_a_started_module_is_not_advised_again_on_the_advisors_page(app, advisor
                                started_on=date(2026, 11, 2)))
         db.commit()
     assert first[0] not in planned()
+
+
+def test_advisor_refuses_an_employer_with_a_reason_the_employer_reads(app, client, advisor):
+    _u, employer = make_employer(app, verified=False, email="nee@bedrijf.nl",
+                                 name="Klusbedrijf Zuid")
+    empty = client.post(f"/adviseur/werkgevers/{employer}/afwijzen", data={"reason": "  "})
+    assert empty.status_code == 400 and "Schrijf op waarom" in empty.get_data(as_text=True)
+    refused = client.post(f"/adviseur/werkgevers/{employer}/afwijzen", data={
+        "reason": "Het KvK-nummer hoort bij een ander bedrijf."}, follow_redirects=True)
+    assert "Klusbedrijf Zuid is niet goedgekeurd" in refused.get_data(as_text=True)
+    with app.app_context():
+        row = get_db().get(Employer, employer)
+        assert row.refused_at is not None and row.verified_at is None
+        assert row.refusal_reason == "Het KvK-nummer hoort bij een ander bedrijf."
+    assert "Klusbedrijf Zuid" not in client.get("/adviseur/").get_data(as_text=True)
+    (subject, body), = mails_to(app, "nee@bedrijf.nl")
+    assert "nog niet goedgekeurd" in subject and "ander bedrijf" in body
+    boss = app.test_client()
+    boss.post("/inloggen", data={"email": "nee@bedrijf.nl", "password": PASSWORD})
+    home = boss.get("/werkgever/").get_data(as_text=True)
+    assert "De reden: Het KvK-nummer hoort bij een ander bedrijf." in home
+    assert "Het KvK-nummer hoort bij een ander bedrijf" in boss.get("/berichten").get_data(
+        as_text=True)
+    with app.app_context():  # the employer corrects the organisation: back in the queue
+        db = get_db()
+        employers.save_profile(db, employer=db.get(Employer, employer), actor_id=_u, data={
+            **{k: getattr(db.get(Employer, employer), k) for k in employers.PROFILE_KEYS},
+            "postcode": "1011AB", "recognised_training_company": False, "sbb_number": ""})
+    assert "Klusbedrijf Zuid" in client.get("/adviseur/").get_data(as_text=True)

@@ -70,6 +70,10 @@ class Employer(SQLModel, table=True):
     mentor_capacity: int = 1  # newcomers the mentors can guide at once, across all placements
     verified_at: datetime | None = moment()
     verified_by_id: int | None = Field(default=None, foreign_key="user.id")
+    # Refused by an advisor, with the reason the employer was told; saving the organisation
+    # again asks for a new check.
+    refused_at: datetime | None = moment()
+    refusal_reason: str = Field(default="", max_length=500)
     created_at: datetime = created_at()
 
 

@@ -59,6 +59,8 @@ def save_profile(db: Session, *, employer: Employer, actor_id: int, data: dict) 
         setattr(employer, key, data[key])
     employer.pc4 = pc4
     employer.sbb_number = ((data.get("sbb_number") or "").strip() or None) if recognised else None
+    if employer.refused_at is not None:  # changed after a refusal: back in the advisors' queue
+        employer.refused_at = None
     db.add(employer)
     audit.record(db, actor_id=actor_id, action="employer.profile_saved", subject_type="employer",
                  subject_id=employer.id)

@@ -22,6 +22,8 @@ TEXTS = {
                               "%(when)s."),
     "appointment_cancelled": _l("Kennismaking afgezegd: '%(title)s' bij %(employer)s op "
                                 "%(when)s gaat niet door."),
+    "employer_refused": _l("Een adviseur heeft %(employer)s nog niet goedgekeurd: %(reason)s. "
+                           "Pas uw gegevens aan; dan kijken we opnieuw."),
     "employer_verified": _l("Een adviseur heeft %(employer)s gecontroleerd. Uw open plekken "
                             "zijn nu te zien voor kandidaten."),
 }
@@ -85,7 +87,8 @@ def _message(item: InboxItem) -> Message:
         detail["when"] = format_datetime(datetime.fromisoformat(detail["when"]), LONG)
     text = str(TEXTS[item.kind]) % {"employer": detail.get("employer", ""),
                                     "title": detail.get("title", ""),
-                                    "when": detail.get("when", "")}
+                                    "when": detail.get("when", ""),
+                                    "reason": detail.get("reason", "")}
     return Message(text=text, link=_link(item), at=item.created_at,
                    asked=item.needs_action and item.done_at is None, new=item.read_at is None)
 
@@ -97,5 +100,7 @@ def _link(item: InboxItem) -> str:
         return url_for("employer.candidate", match_id=item.match_id)
     if item.kind == "employer_verified":
         return url_for("employer.home")
+    if item.kind == "employer_refused":
+        return url_for("employer.organisation")
     appointment_id = item.detail.get("appointment_id")
     return url_for("appointments.show", appointment_id=appointment_id) if appointment_id else ""

@@ -27,7 +27,8 @@ def _figures(db: Session, advisor_id: int, now: datetime) -> list[tuple[str, int
                                        col(Candidate.advisor_id).is_(None),
                                        col(Candidate.erased_at).is_(None)))),
         (_("Werkgevers om te controleren"), _count(db, select(func.count()).select_from(Employer)
-                                                  .where(col(Employer.verified_at).is_(None)))),
+                                                  .where(col(Employer.verified_at).is_(None),
+                                                         col(Employer.refused_at).is_(None)))),
         (_("Voorstellen die wachten op de kandidaat"),
          _count(db, waiting.where(Match.status == M.WACHT_OP_KANDIDAAT))),
         (_("Voorstellen die wachten op de werkgever"),

@@ -18,10 +18,40 @@ def verify(db: Session, *, advisor_id: int, employer_id: int) -> Employer:
     if employer.verified_at is not None:
         raise DomainError(_("Deze werkgever is al gecontroleerd."))
     employer.verified_at, employer.verified_by_id = utcnow(), advisor_id
+    employer.refused_at, employer.refusal_reason = None, ""
     db.add(employer)
     audit.record(db, actor_id=advisor_id, action="advisor.employer_verified",
                  subject_type="employer", subject_id=employer.id)
     _tell_employer(db, employer)
+    db.commit()
+    return employer
+
+
+def refuse(db: Session, *, advisor_id: int, employer_id: int, reason: str) -> Employer:
+    """Refuse an employer that is not checked yet, with the reason the employer is told."""
+    employer = db.get(Employer, employer_id)
+    if employer is None:
+        raise NotFound(_("Deze werkgever bestaat niet."))
+    if employer.verified_at is not None:
+        raise DomainError(_("Deze werkgever is al gecontroleerd."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(_("Schrijf op waarom je deze werkgever niet goedkeurt: de werkgever "
+                            "krijgt deze reden te lezen."), field="reason")
+    employer.refused_at, employer.refusal_reason = utcnow(), reason[:500]
+    db.add(employer)
+    audit.record(db, actor_id=advisor_id, action="advisor.employer_refused",
+                 subject_type="employer", subject_id=employer.id)
+    user = db.get(User, employer.user_id) if employer.user_id else None
+    if user is not None and user.active:
+        inbox.add(db, user_id=user.id, kind="employer_refused", match_id=None,
+                  detail={"employer": employer.name, "reason": employer.refusal_reason})
+        mail.queue(db, to=user.email, subject=_("Uw organisatie is nog niet goedgekeurd"),
+                   body=_("Een adviseur van het Servicepunt Techniek heeft %(name)s nog niet "
+                          "goedgekeurd. De reden:\n\n%(reason)s\n\nPas uw gegevens aan; dan "
+                          "kijken we opnieuw: %(link)s", name=employer.name,
+                          reason=employer.refusal_reason,
+                          link=external_url("employer.organisation")))
     db.commit()
     return employer
 

@@ -74,7 +74,8 @@ def overview(db: Session, *, now: datetime | None = None) -> Workqueue:
             col(Candidate.intake_completed_at).is_(None), LIVE).order_by(Candidate.created_at)
             .limit(LIST_LIMIT))),
         employers_to_verify=list(db.exec(select(Employer).where(
-            col(Employer.verified_at).is_(None)).order_by(Employer.created_at).limit(LIST_LIMIT))),
+            col(Employer.verified_at).is_(None), col(Employer.refused_at).is_(None))
+            .order_by(Employer.created_at).limit(LIST_LIMIT))),
         waiting_for_candidate=_introductions(db, M.WACHT_OP_KANDIDAAT),
         waiting_for_employer=_introductions(db, M.VOORGESTELD),
         starting_soon=list(db.exec(select(Placement, Employer).join(Employer).where(

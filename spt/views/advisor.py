@@ -1,6 +1,6 @@
 """Pages for SPT advisors: werkvoorraad, candidate and placement review, proposals."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -76,6 +76,17 @@ def verify_employer(employer_id: int):
     """Mark an employer as checked so that its placements can be matched."""
     employer = verification.verify(get_db(), advisor_id=current_user.id, employer_id=employer_id)
     flash(_("%(name)s is gecontroleerd.", name=employer.name), "success")
+    return redirect(url_for(".home"))
+
+
+@bp.post("/werkgevers/<int:employer_id>/afwijzen")
+@advisors_only
+def refuse_employer(employer_id: int):
+    """Refuse an employer with a reason the employer is told (by mail and in Berichten)."""
+    employer = verification.refuse(get_db(), advisor_id=current_user.id, employer_id=employer_id,
+                                   reason=request.form.get("reason", ""))
+    flash(_("%(name)s is niet goedgekeurd; de werkgever krijgt de reden te lezen.",
+            name=employer.name), "success")
     return redirect(url_for(".home"))
 
 
