@@ -18,6 +18,7 @@ from spt.models import (
     User,
 )
 from spt.services import introductions
+from spt.services.readable_export import SECTIONS
 from tests.factories import PASSWORD, make_candidate, make_employer, make_match, make_placement
 
 
@@ -133,6 +134,13 @@ def test_the_readable_export_shows_the_same_facts_in_plain_words_and_is_logged(a
     with app.app_context():
         assert len(get_db().exec(select(AuditEvent).where(
             AuditEvent.action == "privacy.exported")).all()) == before + 1
+
+
+def test_every_part_of_the_json_export_has_a_readable_section(app):
+    user_id, _c, _e, _m = proposed_match(app)
+    data = json.loads(login_as(app, user_id).get("/kandidaat/mijn-gegevens.json").get_data(
+        as_text=True))
+    assert set(data) == {key for key, _heading, _fields in SECTIONS}
 
 
 def test_deleting_the_account_erases_personal_data_and_keeps_aggregates(app):

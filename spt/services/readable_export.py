@@ -56,6 +56,12 @@ SECTIONS: tuple[tuple[str, object, dict[str, object]], ...] = (
         "decline_reason": _l("Reden"), "decline_note": _l("Toelichting"),
         "meeting_on": _l("Kennismaking op"), "outcome": _l("Uitkomst"),
         "candidate_declined_at": _l("Je bedankte op")}),
+    ("afspraken", _l("Je afspraken voor een kennismaking"), {
+        "starts_at": _l("Wanneer"), "place": _l("Waar"), "video_url": _l("Videolink"),
+        "contact_name": _l("Contactpersoon"), "contact_phone": _l("Telefoonnummer"),
+        "cancelled_at": _l("Afgezegd op")}),
+    ("berichten", _l("Je berichten"), {
+        "created_at": _l("Datum"), "kind": _l("Soort bericht"), "read_at": _l("Gelezen op")}),
     ("scholing", _l("Je scholing"), {
         "module": _l("Module"), "status": _l("Stand"), "started_on": _l("Begonnen op"),
         "ended_on": _l("Klaar op"), "reason": _l("Reden")}),
@@ -81,6 +87,13 @@ CODED: dict[str, dict[str, object]] = {
                      "mapped_by": "mapped_by"},
     "werkervaring": {"mapped_by": "mapped_by"},
     "toestemmingen": {"purpose": consents.PURPOSES},
+    "berichten": {"kind": {"consent_request": _l("vraag om toestemming"),
+                           "proposal": _l("voorstel"),
+                           "appointment_set": _l("kennismaking gepland"),
+                           "appointment_changed": _l("kennismaking verzet"),
+                           "appointment_cancelled": _l("kennismaking afgezegd"),
+                           "employer_verified": _l("organisatie gecontroleerd"),
+                           "employer_refused": _l("organisatie nog niet goedgekeurd")}},
     "matches": {"status": "match_status"},
     "scholing": {"status": "enrolment_status"},
     "statusgeschiedenis": {"from_status": "candidate_status|match_status",
